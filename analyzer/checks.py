@@ -1,0 +1,197 @@
+"""Document issues: signs that the text itself is suspect (spec codes).
+
+Each check is a plain function (clauses, parties) → list of DocumentIssue whose message quotes
+where the problem is.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from .model import Clause, DocumentIssue, Parties
+from .normalize import fold
+from .numerals import CAPITAL_AMOUNT, parse_amount
+
+FIGURE_THEN_CAPITALS = re.compile(
+    r"(?P<fig>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<wan>万)?\s*元[^。；\n\d]{0,10}?"
+    rf"(?:大写\s*[:：]?\s*)?[(（]?\s*(?:人民币)?\s*(?P<cap>{CAPITAL_AMOUNT.pattern})")
+CAPITALS_THEN_FIGURE = re.compile(
+    rf"(?P<cap>{CAPITAL_AMOUNT.pattern})\s*[(（]\s*(?:小写\s*[:：]?\s*)?[¥￥]?\s*"
+    r"(?P<fig>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<wan>万)?\s*元?\s*[)）]")
+UNDERSCORES = re.compile(r"_{3,}|＿{2,}")
+# a run of spaces where a value belongs: "预存      元", "为            。", "    年    月"
+GAP = re.compile(r"(?<=[\u4e00-\u9fff:：])[ \t\u3000]{3,}(?=元|年|月|日|个|份|天|%|％|坐席|座席|[。，；])")
+TRUNCATION_MARK = re.compile(r"内容过长已截断|已截断|\(truncated\)|（未完）|（未完待续）|以下内容省略|以下省略")
+FORUM = re.compile(
+    r"(?:提交|提起|提请|向|由|交|报)(?P<where>[^。；，,]{0,16}?)(?P<kind>仲裁委员会|仲裁院|仲裁中心|法院)"
+    r"(?=[^。；]{0,14}(?:诉讼|起诉|仲裁|裁决|管辖|解决|审理))")
+AUTO_RENEW = re.compile(r"续展|自动续(?:约|期|签|订)|自动延(?:续|长)")
+NO_RENEW = re.compile(r"视为(?:不再|不|放弃)续(?:约|签|订|展)|不再续约")
+MID_SENTENCE = ("，", ",", "、", "（", "(", "【", "“", "...", "…")
+MAX_QUOTE = 40
+
+
+def _q(text: str, n: int = MAX_QUOTE) -> str:
+    s = re.sub(r"\s+", " ", text).strip()
+    return s if len(s) <= n else s[:n] + "…"
+
+
+def amount_mismatch(clauses, parties=None) -> list[DocumentIssue]:
+    out = []
+    for c in clauses:
+        t = fold(c.text)
+        for pat in (FIGURE_THEN_CAPITALS, CAPITALS_THEN_FIGURE):
+            for m in pat.finditer(t):
+                fig = float(m.group("fig").replace(",", "")) * (10000 if m.group("wan") else 1)
+                try:
+                    cap = parse_amount(m.group("cap"))
+                except ValueError:
+                    continue
+                if abs(fig - cap) > 0.005:
+                    out.append(DocumentIssue(
+                        "amount_mismatch",
+                        f"{c.label or c.id}: 小写 {m.group('fig')} 元与大写「{m.group('cap')}」"
+                        f"（{cap:g} 元）不一致：「{_q(c.text[m.start():m.end()])}」",
+                        c.start, c.end))
+    return out
+
+
+def party_mismatch(clauses, parties: Parties) -> list[DocumentIssue]:
+    out = []
+    for role, name in parties.names.items():
+        other = parties.signature_names.get(role)
+        if name and other and re.sub(r"\s+", "", name) != re.sub(r"\s+", "", other):
+            out.append(DocumentIssue(
+                "party_mismatch", f"{role}名称不一致：首部为「{name}」，签署处为「{other}」"))
+    return out
+
+
+def blank_fields(clauses, parties: Parties) -> list[DocumentIssue]:
+    places = []
+    for role, name in parties.names.items():
+        if name is None:
+            places.append(f"首部{role}名称为空")
+    for c in clauses:
+        t = fold(c.text)
+        if UNDERSCORES.search(t) or (c.style != "signature" and GAP.search(t)):
+            places.append(f"{c.label or c.id}「{_q(c.text)}」")
+    if not places:
+        return []
+    more = f"等 {len(places)} 处" if len(places) > 3 else ""
+    return [DocumentIssue("blank_fields", "合同有未填写的空白：" + "；".join(places[:3]) + more)]
+
+
+def truncated(clauses, parties=None) -> list[DocumentIssue]:
+    body = [c for c in clauses if c.style != "signature"]
+    if not body:
+        return []
+    for c in clauses:
+        m = TRUNCATION_MARK.search(c.text)
+        if m:
+            return [DocumentIssue("truncated", f"{c.label or c.id}: 文本带有截断标记「{m.group(0)}」，"
+                                               f"其后的条款缺失", c.start, c.end)]
+    last = body[-1].text.rstrip()
+    if len(last) > 10 and last.endswith(MID_SENTENCE):
+        return [DocumentIssue("truncated", f"{body[-1].label or body[-1].id}: 文本在句中结束"
+                                           f"「…{_q(last[-30:])}」", body[-1].start, body[-1].end)]
+    return []
+
+
+SEQUENCED = {"chapter", "article", "cn", "cn_paren", "paren", "arabic", "half_paren", "circled"}
+
+
+def numbering_anomaly(clauses, parties=None) -> list[DocumentIssue]:
+    groups: dict[tuple, list[Clause]] = defaultdict(list)
+    by_id = {c.id: c for c in clauses}
+    seen_ids = set()
+    for c in clauses:
+        if not c.number or not (c.style in SEQUENCED or c.style.startswith("dotted")):
+            continue
+        key = (c.parent, c.style)
+        group = groups[key]
+        if group and group[-1].number == c.number and group[-1].id in seen_ids \
+                and int(c.id[1:]) == int(group[-1].id[1:]) + 1 and c.text[:1] != group[-1].text[:1]:
+            continue  # a long clause split in two pieces
+        group.append(c)
+        seen_ids.add(c.id)
+    problems = []
+    for (parent, style), group in groups.items():
+        prev = None
+        for c in group:
+            v = _value(c)
+            if v is None:
+                continue
+            where = c.label
+            if prev is None and v != 1:
+                problems.append(f"{where} 前缺少第 1 项")
+            elif prev is not None and v == prev:
+                problems.append(f"{where} 编号重复")
+            elif prev is not None and v < prev:
+                problems.append(f"{where} 排在 {prev} 之后，顺序错乱")
+            elif prev is not None and v > prev + 1:
+                problems.append(f"{where} 之前跳过了编号")
+            if style.startswith("dotted") and parent in by_id:
+                pv = _value(by_id[parent])
+                prefix = int(c.number.split(".")[-2])
+                if pv is not None and by_id[parent].style != "bullet" and prefix != pv:
+                    problems.append(f"{where} 与上级条款 {by_id[parent].number} 的编号不符")
+            prev = v
+    if not problems:
+        return []
+    more = f"等 {len(problems)} 处" if len(problems) > 4 else ""
+    return [DocumentIssue("numbering_anomaly", "条款编号异常：" + "；".join(problems[:4]) + more)]
+
+
+def _value(c: Clause) -> int | None:
+    from .segment import parse_marker
+    m = parse_marker(c.text)
+    return m.value if m else None
+
+
+def forum_key(where: str, kind: str) -> str:
+    w = re.sub(r"\s+", "", where)
+    if kind != "法院":
+        return "arbitration:" + re.sub(r"^(?:将争议|争议|由|至|到)", "", w)
+    for word, key in (("甲方", "customer"), ("乙方", "vendor"), ("原告", "plaintiff"), ("被告", "defendant"),
+                      ("签署地", "signing"), ("签订地", "signing"), ("履行地", "performance")):
+        if word in w:
+            return "court:" + key
+    named = re.search(r"([\u4e00-\u9fff]{2,10}(?:市|区|县))", w)
+    return "court:" + named.group(1) if named else ""
+
+
+def conflicting_clauses(clauses, parties: Parties | None = None) -> list[DocumentIssue]:
+    from .parties import view
+    forums: dict[str, Clause] = {}
+    quotes: dict[str, str] = {}
+    renew, no_renew = None, None
+    for c in clauses:
+        if c.style == "signature":
+            continue
+        v = view(c.text, parties).text
+        for m in FORUM.finditer(v):
+            key = forum_key(m.group("where"), m.group("kind"))
+            if key and key not in forums:
+                forums[key] = c
+                quotes[key] = m.group(0)
+        if renew is None and AUTO_RENEW.search(v) and not re.search(r"不(?:得|再|予)?续展|不自动续", v):
+            renew = c
+        if no_renew is None and NO_RENEW.search(v):
+            no_renew = c
+    out = []
+    if len(forums) >= 2:
+        (k1, c1), (k2, c2) = list(forums.items())[:2]
+        out.append(DocumentIssue("conflicting_clauses",
+                                 f"争议解决地约定不一致：{c1.label}「{_q(c1.text)}」与 {c2.label}「{_q(c2.text)}」"))
+    if renew is not None and no_renew is not None and renew.id != no_renew.id:
+        out.append(DocumentIssue("conflicting_clauses",
+                                 f"续约约定相互矛盾：{renew.label}「{_q(renew.text)}」与 {no_renew.label}「{_q(no_renew.text)}」"))
+    return out
+
+
+CHECKS = (amount_mismatch, party_mismatch, blank_fields, truncated, numbering_anomaly, conflicting_clauses)
+
+
+def check(clauses: tuple[Clause, ...], parties: Parties) -> tuple[DocumentIssue, ...]:
+    """All document issues, in the order of CHECKS."""
+    return tuple(i for fn in CHECKS for i in fn(clauses, parties))

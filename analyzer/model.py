@@ -1,0 +1,186 @@
+"""Frozen records that flow through the pipeline: load → normalize → segment → align → score."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file's text as read. ``text`` is what is analyzed; offsets index it."""
+
+    source: str
+    sha256: str
+    text: str
+    format: str
+    metadata: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause: its number, where it sits, its verbatim text and its span in the source."""
+
+    id: str
+    number: str | None
+    heading_path: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+    level: int
+    style: str
+    parent: str | None = None
+    category: str = "unclassified"
+    categories: tuple[str, ...] = ()
+    category_scores: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """The clause's place, e.g. ``七、违约责任 › 1``."""
+        return " › ".join(self.heading_path + ((self.number,) if self.number else ()))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A one-sided term against the customer, found by one rule in one clause."""
+
+    flag: str
+    severity: str
+    mutual: bool
+    clause_id: str
+    text: str
+    quote: str
+    start: int
+    end: int
+    rule: str
+    category: str
+    explanation: str
+    legal_basis: str
+    value: float | None = None
+
+
+@dataclass(frozen=True)
+class Protection:
+    """A term in the customer's favour."""
+
+    code: str
+    clause_id: str
+    text: str
+    quote: str
+    start: int
+    end: int
+    rule: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class DocumentIssue:
+    code: str
+    message: str
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Parties:
+    """Who is who. ``names`` maps a role word (甲方, 乙方, ...) to the name the heading gives."""
+
+    names: Mapping[str, str | None]
+    signature_names: Mapping[str, str | None]
+    vendor_role: str | None
+    customer_role: str | None
+    role_evidence: str
+
+    @property
+    def vendor(self) -> str | None:
+        return self._name(self.vendor_role)
+
+    @property
+    def customer(self) -> str | None:
+        return self._name(self.customer_role)
+
+    def _name(self, role: str | None) -> str | None:
+        if role is None:
+            return None
+        return self.names.get(role) or self.signature_names.get(role)
+
+
+TERM_KEYS = ("contract_amount", "rate_per_minute", "sms_rate", "minimum_spend",
+             "term_months", "penalty_pct_max")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Commercial terms; None where the contract is silent or blank."""
+
+    contract_amount: float | None = None
+    rate_per_minute: float | None = None
+    sms_rate: float | None = None
+    minimum_spend: float | None = None
+    term_months: float | None = None
+    penalty_pct_max: float | None = None
+    evidence: Mapping[str, str] = field(default_factory=dict)
+
+    def values(self) -> dict[str, float | None]:
+        return {k: getattr(self, k) for k in TERM_KEYS}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the analyzer found in one contract."""
+
+    document: Document
+    parties: Parties
+    clauses: tuple[Clause, ...]
+    findings: tuple[Finding, ...]
+    protections: tuple[Protection, ...]
+    issues: tuple[DocumentIssue, ...]
+    terms: Terms
+    risk_score: float
+
+    @property
+    def vendor(self) -> str | None:
+        return self.parties.vendor
+
+    @property
+    def customer(self) -> str | None:
+        return self.parties.customer
+
+    @property
+    def name(self) -> str:
+        """A short display name: the vendor, else the file name."""
+        from pathlib import Path
+        return self.vendor or Path(self.document.source).stem
+
+    def clause(self, clause_id: str) -> Clause:
+        return next(c for c in self.clauses if c.id == clause_id)
+
+    def to_dict(self) -> dict:
+        """The spec's JSON record of one contract, with a few extra fields."""
+        return {
+            "source": self.document.source,
+            "sha256": self.document.sha256,
+            "format": self.document.format,
+            "vendor": self.vendor,
+            "customer": self.customer,
+            "vendor_role": self.parties.vendor_role,
+            "customer_role": self.parties.customer_role,
+            "parties": {"heading": dict(self.parties.names),
+                        "signature": dict(self.parties.signature_names)},
+            "clauses": [{
+                "id": c.id, "number": c.number, "path": c.label, "text": c.text,
+                "start": c.start, "end": c.end, "category": c.category,
+                "categories": list(c.categories),
+            } for c in self.clauses],
+            "findings": [_finding_dict(f) for f in self.findings],
+            "protections": [asdict(p) for p in self.protections],
+            "document_issues": [asdict(i) for i in self.issues],
+            "terms": self.terms.values(),
+            "risk_score": self.risk_score,
+        }
+
+
+def _finding_dict(f: Finding) -> dict:
+    d = asdict(f)
+    if d["value"] is None:
+        del d["value"]
+    return d

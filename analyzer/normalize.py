@@ -1,0 +1,146 @@
+"""Document text → clean text with a map back to the source.
+
+Normalization only deletes characters (page furniture, artefacts, hard line breaks); every kept
+character is the source's own, so a clause quoted from the clean text is verbatim and
+``offsets[i]`` is where clean character ``i`` stands in the source. ``fold`` gives a
+width-normalised copy of the same length for matching.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–]?\s*\d{1,4}\s*[-—–]?|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?"
+    r"|\d+\s*/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)\s*$", re.I)
+ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]|\{\.underline\}|<!--.*?-->")
+MD_BULLET = re.compile(r"^[ \t]*[-*+][ \t]+(?=[0-9一二三四五六七八九十第（(①-⑳])")
+# a line that names a party ("甲方：…", "乙方（盖章）：…") repeats in the signature block; never furniture
+ROLE_LABEL = re.compile(r"^\s*(?:[甲乙丙]\s*方|委托方|受托方|服务方|用户方)\s*(?:[(（][^)）]{0,8}[)）])?\s*[:：]")
+TERMINAL = "。！？；;!?…"
+SOFT_END = "，、（(“《"
+
+
+@dataclass(frozen=True)
+class Text:
+    """Clean text and, for each of its characters, the index of that character in the source."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Clean [start, end) → source [start, end)."""
+        if start >= end:
+            pos = self.offsets[start] if start < len(self.offsets) else (self.offsets[-1] + 1 if self.offsets else 0)
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def fold_char(ch: str) -> str:
+    o = ord(ch)
+    if 0xFF01 <= o <= 0xFF5E:
+        return chr(o - 0xFEE0)
+    if ch in "\u3000\xa0\u2002\u2003\u2009":
+        return " "
+    n = unicodedata.normalize("NFKC", ch)
+    return n if len(n) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """Full-width to half-width and compatibility forms to plain ones; same length as the input."""
+    return "".join(fold_char(c) for c in text)
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def furniture(lines: list[tuple[int, str]], *, marker=None) -> set[int]:
+    """Indexes of lines that are page furniture: page numbers and running headers/footers."""
+    drop = {i for i, (_, l) in enumerate(lines) if PAGE_NUMBER.match(l) and l.strip()}
+    seen: dict[str, list[int]] = defaultdict(list)
+    content_index = {}
+    n = 0
+    for i, (_, l) in enumerate(lines):
+        if l.strip():
+            content_index[i] = n
+            n += 1
+            key = re.sub(r"\s+", "", fold(l))
+            if 2 <= len(key) <= 40 and not key.endswith(tuple(TERMINAL)) \
+                    and not (marker and marker(l)) and not ROLE_LABEL.match(l):
+                seen[key].append(i)
+    for key, idx in seen.items():
+        if len(idx) < 2:
+            continue
+        gaps = [content_index[b] - content_index[a] for a, b in zip(idx, idx[1:])]
+        if min(gaps) >= 8:  # repeats far apart, like page headers; not a signature block
+            drop.update(idx)
+    return drop
+
+
+def normalize(text: str, *, marker=None) -> Text:
+    """Drop furniture and artefacts and join hard-wrapped lines.
+
+    ``marker`` is a predicate telling whether a line starts with a clause number (from segment);
+    such lines are never joined to the line before them.
+    """
+    lines = _lines(text)
+    drop = furniture(lines, marker=marker)
+    kept_chars: list[str] = []
+    kept_pos: list[int] = []
+
+    # character-level removal of artefacts inside kept lines
+    pieces: list[tuple[int, str, list[int]]] = []  # (line index, text, offsets)
+    for i, (start, line) in enumerate(lines):
+        if i in drop:
+            continue
+        remove = [False] * len(line)
+        for pat in (ARTEFACT, MD_BULLET):
+            for m in pat.finditer(line):
+                for k in range(m.start(), m.end()):
+                    remove[k] = True
+        chars = [c for k, c in enumerate(line) if not remove[k]]
+        offs = [start + k for k in range(len(line)) if not remove[k]]
+        # trailing whitespace is page layout, not content
+        while chars and chars[-1] in " \t\u3000\xa0":
+            chars.pop()
+            offs.pop()
+        pieces.append((i, "".join(chars), offs))
+
+    lengths = sorted(len(t.strip()) for _, t, _ in pieces if t.strip())
+    wrap = lengths[int(0.9 * (len(lengths) - 1))] if len(lengths) >= 8 else 0
+
+    def full(t: str) -> bool:
+        s = t.strip()
+        return wrap >= 20 and len(s) >= 0.85 * wrap
+
+    for n, (i, t, offs) in enumerate(pieces):
+        kept_chars.extend(t)
+        kept_pos.extend(offs)
+        if n + 1 == len(pieces):
+            break
+        j, nxt, noffs = pieces[n + 1]
+        blank_between = any(not lines[k][1].strip() and k not in drop for k in range(i + 1, j))
+        s = t.rstrip()
+        join = (s and nxt.strip() and not blank_between and not s.endswith(tuple(TERMINAL))
+                and not (marker and marker(nxt))
+                and (full(t) or s.endswith(tuple(SOFT_END)))
+                and "\t" not in t)
+        if join:
+            if s[-1].isascii() and s[-1].isalnum() and nxt.lstrip()[:1].isascii() and nxt.lstrip()[:1].isalnum():
+                kept_chars.append(" ")
+                kept_pos.append(lines[i][0] + len(lines[i][1]))
+            # the next line's indentation is layout
+            lead = len(nxt) - len(nxt.lstrip())
+            pieces[n + 1] = (j, nxt[lead:], noffs[lead:])
+        else:
+            # keep one newline: the one that ended this line in the source
+            kept_chars.append("\n")
+            kept_pos.append(lines[i][0] + len(lines[i][1]))
+    return Text("".join(kept_chars), tuple(kept_pos))

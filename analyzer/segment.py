@@ -1,0 +1,199 @@
+"""Clean text → clause tree.
+
+A clause starts at a numbered line (the forms in ``MARKERS``) and takes the lines after it
+until the next number; preamble lines and signature-block lines stand alone. Nesting follows
+the order in which numbering styles first appear (一、 above 1. above (1)), the usual layout
+of Chinese contracts. Clauses longer than ``max_chars`` are split at sentence ends.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Clause
+from .normalize import ROLE_LABEL as SIGNATURE_START, Text, fold, normalize
+from .numerals import cn_to_int
+
+CN = "一二三四五六七八九十百零〇两"
+
+# Each numbering form: (style, pattern). The pattern runs on the folded line with its indent
+# removed; group "n" is the number, group "title" is not used.
+MARKERS: tuple[tuple[str, re.Pattern], ...] = (
+    ("chapter", re.compile(rf"^第\s*(?P<n>[{CN}\d]+)\s*[章部篇](?:分)?(?=\s|[^\w]|[\u4e00-\u9fff])")),
+    ("article", re.compile(rf"^第\s*(?P<n>[{CN}\d]+)\s*条")),
+    ("cn_paren", re.compile(rf"^[(]\s*(?P<n>[{CN}]+)\s*[)]")),
+    ("cn", re.compile(rf"^(?P<n>[{CN}]{{1,3}})\s*[、,.](?![\d])")),
+    ("paren", re.compile(r"^[(]\s*(?P<n>\d{1,3})\s*[)]")),
+    ("dotted", re.compile(r"^(?P<n>\d{1,3}(?:\.\d{1,3})+)\.?(?![\d%元万千百])")),
+    ("arabic", re.compile(r"^(?P<n>\d{1,3})\s*[.、,](?![\d%元万])")),
+    ("half_paren", re.compile(r"^(?P<n>\d{1,3})\)")),
+    ("circled", re.compile(r"^(?P<n>[\u2460-\u2473])")),
+    ("bullet", re.compile(r"^(?P<n>[●•◆■▪◇□○·])")),
+)
+FIELD = re.compile(r"^[^\s:：，。、]{1,12}[:：]")
+SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
+MAX_CLAUSE = 480
+
+
+@dataclass(frozen=True)
+class Marker:
+    style: str
+    number: str
+    value: int | None
+    length: int  # characters of the marker in the stripped line
+
+
+def parse_marker(line: str) -> Marker | None:
+    """The numbering at the start of a line, if any."""
+    s = fold(line.lstrip(" \t\u3000"))
+    for style, pat in MARKERS:
+        m = pat.match(s)
+        if not m:
+            continue
+        n = m.group("n")
+        if style == "dotted":
+            n = re.sub(r"\s", "", n)
+            style = f"dotted{n.count('.') + 1}"
+            value = int(n.rsplit(".", 1)[1])
+        elif style in ("circled",):
+            value = ord(n) - 0x2460 + 1
+        elif style == "bullet":
+            value = None
+        else:
+            try:
+                value = int(n) if n.isdigit() else cn_to_int(n)
+            except ValueError:
+                continue
+        if style == "cn" and s[m.end() - 1] in ",." and s[m.end():m.end() + 1] in CN + "":
+            # "一，二，三" is a list of numerals, not a heading
+            continue
+        label = {"chapter": m.group(0).strip(), "article": m.group(0).strip(),
+                 "cn_paren": f"({n})", "paren": f"({n})", "half_paren": f"{n})"}.get(style, n)
+        return Marker(style, label, value, m.end())
+    return None
+
+
+def is_marker(line: str) -> bool:
+    m = parse_marker(line)
+    return m is not None and m.style != "bullet"
+
+
+@dataclass
+class _Node:
+    style: str
+    number: str | None
+    value: int | None
+    start: int  # clean-text offsets
+    end: int
+    parent: "_Node | None"
+    title: str
+    first_id: str | None = None
+
+
+def segment(text: Text, *, max_chars: int = MAX_CLAUSE) -> tuple[Clause, ...]:
+    """Split clean text into clauses with heading paths and source offsets."""
+    t = text.text
+    lines: list[tuple[int, int]] = []  # (start, end) of each non-empty line, in clean text
+    pos = 0
+    for line in t.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip(" \t\u3000"))
+            lines.append((pos + lead, pos + len(line)))
+        pos += len(line) + 1
+
+    numbered_seen = False
+    signature = False
+    nodes: list[_Node] = []
+    stack: list[_Node] = []
+    last_numbered_line = max((i for i, (a, b) in enumerate(lines) if is_marker(t[a:b])), default=-1)
+    for i, (a, b) in enumerate(lines):
+        line = t[a:b]
+        marker = parse_marker(line)
+        if not signature and i > last_numbered_line and numbered_seen and SIGNATURE_START.match(fold(line)):
+            signature = True
+        if marker and not signature:
+            numbered_seen = numbered_seen or marker.style != "bullet"
+            styles = [n.style for n in stack]
+            if marker.style in styles:
+                del stack[styles.index(marker.style):]
+            parent = stack[-1] if stack else None
+            node = _Node(marker.style, marker.number, marker.value, a, b, parent,
+                         _title(line[marker.length:] if marker.style != "bullet" else line))
+            stack.append(node)
+            nodes.append(node)
+            continue
+        cur = nodes[-1] if nodes else None
+        attach = (cur is not None and numbered_seen and not signature
+                  and (_squashed_len(t[cur.start:b]) <= max_chars or "\t" in line))
+        if attach:
+            cur.end = b
+        else:
+            nodes.append(_Node("signature" if signature else "paragraph", None, None, a, b,
+                               None, _title(line)))
+    clauses: list[Clause] = []
+    for node in nodes:
+        path = _path(node)
+        level = len(path)
+        for s, e in _split(t, node.start, node.end, max_chars):
+            src_start, src_end = text.span(s, e)
+            clauses.append(Clause(
+                id=f"c{len(clauses) + 1:03d}", number=node.number, heading_path=path,
+                text=t[s:e], start=src_start, end=src_end, level=level, style=node.style,
+                parent=node.parent.first_id if node.parent else None))
+            node.first_id = node.first_id or clauses[-1].id
+    return tuple(clauses)
+
+
+def _title(rest: str) -> str:
+    s = rest.strip(" \t\u3000:：")
+    return s if len(s) <= 24 else s[:24] + "…"
+
+
+def _path(node: _Node) -> tuple[str, ...]:
+    out = []
+    p = node.parent
+    while p is not None:
+        out.append(f"{p.number}、{p.title}" if p.style == "cn" else f"{p.number} {p.title}".strip())
+        p = p.parent
+    return tuple(reversed(out))
+
+
+def _squashed_len(s: str) -> int:
+    return len(re.sub(r"\s+", "", s))
+
+
+def _split(t: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """[start, end) in pieces of at most max_chars non-space characters, cut at sentence ends."""
+    if _squashed_len(t[start:end]) <= max_chars:
+        return [(start, end)]
+    cuts = [start + m.start() for m in SENTENCE_END.finditer(t[start:end])] + [end]
+    if len(cuts) == 1:
+        cuts = [start + m.end() for m in re.finditer(r"[，,、\n]", t[start:end])] + [end]
+    pieces, a = [], start
+    prev = start
+    for c in cuts:
+        if c <= a:
+            continue
+        if _squashed_len(t[a:c]) > max_chars and prev > a:
+            pieces.append((a, prev))
+            a = prev
+        prev = c
+    if a < end:
+        pieces.append((a, end))
+    out = []
+    for s, e in pieces:  # a single sentence longer than the limit is cut hard
+        while _squashed_len(t[s:e]) > max_chars:
+            k, n = s, 0
+            while n < max_chars:
+                n += not t[k].isspace()
+                k += 1
+            out.append((s, k))
+            s = k
+        out.append((s, e))
+    return [(s, e) for s, e in out if t[s:e].strip()]
+
+
+def clauses_of(document_text: str, *, max_chars: int = MAX_CLAUSE) -> tuple[Text, tuple[Clause, ...]]:
+    """Normalize and segment in one call."""
+    clean = normalize(document_text, marker=is_marker)
+    return clean, segment(clean, max_chars=max_chars)

@@ -1,0 +1,166 @@
+"""Commercial terms a buyer compares: amount, rates, minimum spend, term, largest penalty.
+
+Every value is read from a figure or a Chinese numeral in the text; a term the contract leaves
+blank or does not state is None. Matching runs on the role-normalised view of each clause
+(see parties.view), where the customer is 甲方 and the vendor 乙方.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Clause, Parties, Terms
+from .numerals import NUMERAL_CHARS, CAPITAL_AMOUNT, parse_amount, to_number
+from .parties import view
+
+NUM = rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{NUMERAL_CHARS}]+)"
+FIGURE = r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)"
+
+# labels of the total, strongest first; a subtotal (合计, 共计) counts only when nothing else does
+AMOUNT_LABELS = (
+    re.compile(r"(?:合同|协议)(?:总金额|总价款?|总额|价款|金额)|实际付款金额|付款金额|总价款|合同总价"),
+    re.compile(r"费用总计|费用合计|总计|合计|总金额"),
+)
+AMOUNT_AFTER_LABEL = re.compile(
+    rf"^(?:[:：为是共计]|人民币|RMB|¥|￥){{0,4}}{FIGURE}(?P<wan>万)?元")
+RATE_PER_MINUTE = re.compile(
+    rf"{FIGURE}元?(?:/|每)(?:(?P<n>\d+)秒(?:钟)?|分钟|min)")
+RATE_PER_MINUTE_BEFORE = re.compile(rf"每分钟{FIGURE}元")
+SMS_RATE = re.compile(rf"{FIGURE}元?(?:/|每)条")
+MIN_SPEND = re.compile(
+    rf"(?:最低消费|保底消费|最低消费额|最低使用费)(?:金额)?(?:为|是|:|：)?{FIGURE}(?P<wan>万)?元"
+    rf"(?:/(?P<per_n>\d*|一)?(?P<per>年|月|季度?))?")
+# the contract's own duration, not a retention, warranty or payment period
+NOT_THE_TERM = r"(?<!保留)(?<!保存)(?<!保管)(?<!保修)(?<!质保)(?<!付款)(?<!整改)(?<!异议)(?<!账单)"
+TERM_STRONG = re.compile(
+    rf"{NOT_THE_TERM}(?:有效期|服务期限?|合同期限?|协议期限?|期限|使用期)(?:为|是|:|：|共|自[^。；]{{0,20}}起)?{NUM}(?P<unit>个月|个自然月|月|年)")
+TERM_WEAK = re.compile(rf"(?:续签|续约|套餐|服务)(?:期|为|期为)?{NUM}(?P<unit>个月|个自然月|年)")
+TERM_AFTER = re.compile(rf"/{NUM}(?P<unit>个月|年)")
+PERCENT = re.compile(rf"(?:{FIGURE}%|百分之(?P<cn>[{NUMERAL_CHARS}]+))")
+SAME_AMOUNT = re.compile(r"等额|同等金额|相同金额|全部(?:合同|协议)?(?:金额|价款)")
+PENALTY = re.compile(r"违约金|罚金|罚款|扣款|赔偿金")
+CUSTOMER_PAYS = re.compile(r"要求甲方(?:支付|赔偿|承担)|甲方(?:应|须|需|应当)?(?:向乙方)?(?:支付|赔偿|承担|缴纳)|乙方(?:有权)?扣除|扣除甲方")
+VENDOR_PAYS = re.compile(r"要求乙方(?:支付|赔偿|承担)|乙方(?:应|须|需|应当)?(?:向甲方)?(?:支付|赔偿|承担)(?!.{0,4}甲方的)|赔偿甲方|向甲方支付")
+EITHER_PAYS = re.compile(r"违约方|过错方|任何一方|一方违约")
+SENTENCES = re.compile(r"[^。；;!?！？]+[。；;!?！？]?")
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """A penalty in one sentence: who pays it, and how big it is."""
+
+    payer: str  # "customer", "vendor" or "either"
+    pct: float | None  # of the contract amount; 等额 = 100
+    fixed: float | None  # a fixed sum per incident, 元
+    sentence: str
+
+
+def penalties(v: str) -> list[Penalty]:
+    """Penalties in a role-normalised view text."""
+    out = []
+    for m in SENTENCES.finditer(v):
+        s = m.group(0)
+        if not PENALTY.search(s):
+            continue
+        c, vend = CUSTOMER_PAYS.search(s), VENDOR_PAYS.search(s)
+        payer = ("either" if EITHER_PAYS.search(s) and not (c or vend)
+                 else "customer" if c and (not vend or c.start() < vend.start())
+                 else "vendor" if vend else "either" if EITHER_PAYS.search(s) else "customer")
+        pct = None
+        if SAME_AMOUNT.search(s):
+            pct = 100.0
+        for p in PERCENT.finditer(s):
+            val = float(p.group("num")) if p.group("num") else float(to_number(p.group("cn")))
+            pct = max(pct or 0.0, val)
+        fixed = None
+        f = re.search(rf"(?:扣款|罚款|罚金|赔偿){FIGURE}元", s)
+        if f:
+            fixed = float(f.group("num").replace(",", ""))
+        if pct is not None or fixed is not None or "违约金" in s:
+            out.append(Penalty(payer, pct, fixed, s))
+    return out
+
+
+def _num(s: str) -> float:
+    return to_number(s)
+
+
+def extract(clauses: tuple[Clause, ...], p: Parties) -> Terms:
+    """Read the commercial terms from the clauses."""
+    found: dict[str, float] = {}
+    evidence: dict[str, str] = {}
+
+    def put(key: str, value: float, clause: Clause) -> None:
+        if key not in found:
+            found[key] = round(value, 6)
+            evidence[key] = clause.id
+
+    weak_term = None
+    amounts: list[tuple[int, float, Clause]] = []
+    for c in clauses:
+        v = view(c.text, p).text
+        for tier, pat in enumerate(AMOUNT_LABELS):
+            for m in pat.finditer(v):
+                amount = _amount_after(v[m.end():m.end() + 30])
+                if amount:
+                    amounts.append((tier, amount, c))
+        for m in RATE_PER_MINUTE.finditer(v):
+            seconds = int(m.group("n")) if m.group("n") else 60
+            if seconds:
+                put("rate_per_minute", float(m.group("num")) * 60 / seconds, c)
+        for m in RATE_PER_MINUTE_BEFORE.finditer(v):
+            put("rate_per_minute", float(m.group("num")), c)
+        for m in SMS_RATE.finditer(v):
+            put("sms_rate", float(m.group("num")), c)
+        for m in MIN_SPEND.finditer(v):
+            value = _num(m.group("num")) * (10000 if m.group("wan") else 1)
+            per, n = m.group("per"), m.group("per_n")
+            count = _num(n) if n else 1.0
+            if per == "月":
+                value = value * 12 / count
+            elif per and per.startswith("季"):
+                value = value * 4 / count
+            elif per == "年":
+                value = value / count
+            put("minimum_spend", value, c)
+        for m in TERM_STRONG.finditer(v):
+            months = _months(m)
+            if months:
+                put("term_months", months, c)
+        if weak_term is None:
+            for pat in (TERM_WEAK, TERM_AFTER):
+                m = pat.search(v)
+                if m and _months(m):
+                    weak_term = (_months(m), c)
+                    break
+    if amounts:
+        _, amount, clause = min(amounts, key=lambda a: a[0])
+        put("contract_amount", amount, clause)
+    if "term_months" not in found and weak_term:
+        put("term_months", weak_term[0], weak_term[1])
+    pcts = [pen.pct for c in clauses for pen in penalties(view(c.text, p).text)
+            if pen.payer in ("customer", "either") and pen.pct is not None]
+    if pcts:
+        found["penalty_pct_max"] = max(pcts)
+    return Terms(**found, evidence=evidence)
+
+
+def _amount_after(rest: str) -> float | None:
+    """The amount right after a label, in figures or in capitals; None when blank or zero."""
+    a = AMOUNT_AFTER_LABEL.match(rest)
+    if a:
+        value = _num(a.group("num")) * (10000 if a.group("wan") else 1)
+    else:
+        cap = re.match(r"^(?:[:：为是]|人民币|大写|[(（]){0,5}(" + CAPITAL_AMOUNT.pattern + ")", rest)
+        value = parse_amount(cap.group(1)) if cap else 0.0
+    return value or None
+
+
+def _months(m: re.Match) -> float | None:
+    try:
+        n = _num(m.group("num"))
+    except ValueError:
+        return None
+    if n <= 0 or n >= 1000:
+        return None
+    return n * 12 if m.group("unit") == "年" else n
