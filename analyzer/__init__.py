@@ -1,0 +1,21 @@
+"""analyzer: compare vendors' Chinese service contracts and score one-sided terms.
+
+Public API: ``analyze(path)``, ``load(path)``, ``Settings``.
+"""
+from __future__ import annotations
+
+from .settings import Settings
+
+__all__ = ["analyze", "load", "Settings"]
+
+
+def analyze(path, settings=None):
+    """Analyze one contract file → Analysis."""
+    from .pipeline import analyze as _analyze
+    return _analyze(path, settings)
+
+
+def load(path, *, max_bytes: int = 20 * 2**20):
+    """Read one file → Document (text, format, sha256)."""
+    from .load import load as _load
+    return _load(path, max_bytes=max_bytes)

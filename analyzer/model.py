@@ -136,6 +136,7 @@ class Analysis:
     issues: tuple[DocumentIssue, ...]
     terms: Terms
     risk_score: float
+    clause_scores: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def vendor(self) -> str | None:
@@ -170,6 +171,7 @@ class Analysis:
                 "id": c.id, "number": c.number, "path": c.label, "text": c.text,
                 "start": c.start, "end": c.end, "category": c.category,
                 "categories": list(c.categories),
+                "one_sidedness": self.clause_scores.get(c.id, 0.0),
             } for c in self.clauses],
             "findings": [_finding_dict(f) for f in self.findings],
             "protections": [asdict(p) for p in self.protections],

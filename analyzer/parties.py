@@ -101,7 +101,7 @@ def parties(text: str, clauses: tuple[Clause, ...], *, vendor_role: str | None =
 
 
 # In documents without 甲方/乙方 the parties go by other words.
-CUSTOMER_ALIASES = ("您", "用户", "客户方", "委托方", "买方", "需方")
+CUSTOMER_ALIASES = ("您", "用户", "客户方", "客户", "委托方", "买方", "需方")
 VENDOR_ALIASES = ("我们", "我司", "本公司", "本平台", "服务方", "服务商", "受托方", "卖方", "供方")
 _SWAP = re.compile("甲方|乙方")
 _ALIAS = re.compile("|".join(sorted(CUSTOMER_ALIASES + VENDOR_ALIASES, key=len, reverse=True)))

@@ -1,0 +1,109 @@
+"""Command line: thin commands over the library. Errors become one line and an exit code.
+
+Exit codes: 0 done; 1 a finding at or above --fail-on; 2 bad input or usage.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+SEVERITY_ORDER = ("low", "medium", "high")
+
+
+def _settings(vendor_role, max_mb):
+    from .errors import SettingsError
+    from .settings import Settings
+    try:
+        return Settings.resolve(vendor_role=vendor_role, max_file_mb=max_mb)
+    except SettingsError as e:
+        raise click.UsageError(str(e))
+
+
+def _run(paths, settings):
+    from .pipeline import analyze_many, expand
+    files = expand(paths)
+    if not files:
+        raise click.UsageError("no contract files found in the paths given")
+    return analyze_many(files, settings)
+
+
+def _report_failures(failed) -> None:
+    if failed:
+        click.echo(f"{len(failed)} file(s) could not be analyzed:", err=True)
+        for f in failed:
+            click.echo(f"  {f.message}", err=True)
+
+
+def _exit_code(analyses, failed, fail_on) -> int:
+    if failed:
+        return EXIT_BAD_INPUT
+    if fail_on:
+        floor = SEVERITY_ORDER.index(fail_on)
+        if any(SEVERITY_ORDER.index(f.severity) >= floor for a in analyses for f in a.findings):
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="analyzer")
+def main():
+    """Compare vendors' Chinese service contracts and score one-sided terms.
+
+    Exit codes: 0 done; 1 a finding at or above --fail-on; 2 bad input or usage.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a readable outline; json: the machine-readable result.")
+@click.option("--vendor-role", type=click.Choice(["甲方", "乙方"]), default=None,
+              help="Which party provides the service, when the detection gets it wrong.")
+@click.option("--max-mb", type=float, default=None, help="Largest input file in MB (default 20).")
+@click.option("--fail-on", type=click.Choice(SEVERITY_ORDER), default=None,
+              help="Exit 1 when a finding of this severity or higher is found.")
+def analyze(paths, fmt, vendor_role, max_mb, fail_on):
+    """Analyze contracts: parties, clause tree, document issues, terms and findings.
+
+    Example: analyzer analyze data/contracts --format json > result.json
+    """
+    from .render.text import outline
+    analyses, failed = _run(paths, _settings(vendor_role, max_mb))
+    if fmt == "json":
+        doc = {"contracts": [a.to_dict() for a in analyses],
+               "errors": [{"source": f.source, "message": f.message} for f in failed]}
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
+    else:
+        for a in analyses:
+            click.echo(outline(a))
+    _report_failures(failed)
+    sys.exit(_exit_code(analyses, failed, fail_on))
+
+
+@main.command(name="eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--vendor-role", type=click.Choice(["甲方", "乙方"]), default=None)
+@click.option("--verbose", "-v", is_flag=True, help="List every missed and false item.")
+def evaluate(gold, paths, vendor_role, verbose):
+    """Score the analysis of PATHS against a gold file (same figures as the spec's scorer).
+
+    Example: analyzer eval tests/fixtures/gold_samples.json data/contracts
+    """
+    from .evaluate import evaluate as run_eval, summary_line
+    try:
+        with open(gold, encoding="utf-8") as fh:
+            gold_doc = json.load(fh)
+    except (OSError, ValueError) as e:
+        raise click.UsageError(f"{gold}: cannot read the gold file ({e})")
+    analyses, failed = _run(paths, _settings(vendor_role, None))
+    figures, tally = run_eval(gold_doc, {"contracts": [a.to_dict() for a in analyses]})
+    if verbose:
+        for note in tally.notes:
+            click.echo(note)
+    click.echo(summary_line(figures))
+    _report_failures(failed)
+    sys.exit(EXIT_BAD_INPUT if failed else EXIT_OK)

@@ -1,0 +1,155 @@
+"""Score analyses against a gold file, by the rule of the spec (and shared/tools/score.py):
+contracts matched by sha256, whitespace removed, containment of the gold evidence in the
+predicted clause text, one gold item per prediction, clauses over 500 characters satisfy nothing.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MAX_CLAUSE = 500
+GENERIC_ROLES = {"甲方", "乙方", "用户", "客户", "您", "委托方", "受托方", "买方", "卖方"}
+
+
+def squash(text) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+@dataclass
+class Tally:
+    ftp: int = 0
+    ffn: int = 0
+    ffp: int = 0
+    ptp: int = 0
+    pfn: int = 0
+    pfp: int = 0
+    dtp: int = 0
+    dfn: int = 0
+    dfp: int = 0
+    cok: int = 0
+    cn: int = 0
+    tok: int = 0
+    tn: int = 0
+    rok: int = 0
+    rn: int = 0
+    pok: int = 0
+    pn: int = 0
+    missing: int = 0
+    notes: list = field(default_factory=list)
+
+
+def _greedy(gold_items, predicted, key):
+    preds = []
+    for p in predicted:
+        t = squash(p.get("text"))
+        preds.append((p.get(key), t if len(t) <= MAX_CLAUSE else ""))
+    used = [False] * len(preds)
+    tp, missed = 0, []
+    for g in sorted(gold_items, key=lambda g: bool(g.get("optional"))):
+        ev = squash(g["evidence"])
+        hit = next((i for i, (k, t) in enumerate(preds) if not used[i] and k == g[key] and ev in t), None)
+        if hit is not None:
+            used[hit] = True
+            tp += 0 if g.get("optional") else 1
+        elif not g.get("optional"):
+            missed.append(g)
+    return tp, missed, [predicted[i] for i, u in enumerate(used) if not u]
+
+
+def _ratio(a, b):
+    return a / b if b else 1.0
+
+
+def evaluate(gold: dict, result: dict) -> tuple[dict, Tally]:
+    """Figures and the per-item notes for a result (the JSON of `analyze --format json`)."""
+    t = Tally()
+    by_sha = {c["sha256"]: c for c in result["contracts"]}
+    scores = {}
+    for name, g in gold["contracts"].items():
+        c = by_sha.get(g["sha256"])
+        if c is None:
+            t.missing += 1
+            t.notes.append(f"{name}: not in the result")
+            t.ffn += sum(1 for f in g["findings"] if not f.get("optional"))
+            t.pfn += sum(1 for f in g["protections"] if not f.get("optional"))
+            t.dfn += sum(1 for d in g["document_issues"] if not d.get("optional"))
+            continue
+        scores[name] = c.get("risk_score")
+        for role in ("vendor", "customer"):
+            t.pn += 1
+            want, have = squash(g.get(role)), squash(c.get(role))
+            if want == have or (not want and have in GENERIC_ROLES):
+                t.pok += 1
+            else:
+                t.notes.append(f"{name}: {role} want {g.get(role)}, have {c.get(role)}")
+        tp, fn, fp = _greedy(g["findings"], c.get("findings", []), "flag")
+        t.ftp += tp; t.ffn += len(fn); t.ffp += len(fp)
+        t.notes += [f"{name}: missed {m['flag']}: {m['evidence']}" for m in fn]
+        t.notes += [f"{name}: false {p.get('flag')}: {squash(p.get('text'))[:60]}" for p in fp]
+        tp, fn, fp = _greedy(g["protections"], c.get("protections", []), "code")
+        t.ptp += tp; t.pfn += len(fn); t.pfp += len(fp)
+        t.notes += [f"{name}: missed protection {m['code']}: {m['evidence']}" for m in fn]
+        t.notes += [f"{name}: false protection {p.get('code')}: {squash(p.get('text'))[:60]}" for p in fp]
+        got = {d.get("code") for d in c.get("document_issues", [])}
+        allowed = {d["code"] for d in g["document_issues"]}
+        for d in g["document_issues"]:
+            if d.get("optional"):
+                continue
+            if d["code"] in got:
+                t.dtp += 1
+            else:
+                t.dfn += 1
+                t.notes.append(f"{name}: missed document issue {d['code']}")
+        for code in sorted(got - allowed):
+            t.dfp += 1
+            t.notes.append(f"{name}: false document issue {code}")
+        clauses = c.get("clauses", [])
+        for cat in g["categories"]["present"]:
+            t.cn += 1
+            ok = any(cat == k.get("category") or cat in (k.get("categories") or []) for k in clauses)
+            t.cok += ok
+            if not ok:
+                t.notes.append(f"{name}: category {cat}: no clause carries it")
+        for cat in g["categories"]["absent"]:
+            t.cn += 1
+            ok = not any(cat == k.get("category") for k in clauses)
+            t.cok += ok
+            if not ok:
+                t.notes.append(f"{name}: category {cat}: should be absent")
+        terms = c.get("terms") or {}
+        for key, want in g["terms"].items():
+            t.tn += 1
+            have = terms.get(key)
+            ok = (want is None and have is None) or (
+                want is not None and isinstance(have, (int, float)) and abs(have - want) <= 1e-3)
+            t.tok += ok
+            if not ok:
+                t.notes.append(f"{name}: term {key}: want {want}, have {have}")
+    for hi, lo in gold.get("riskier_than", []):
+        if hi in scores and lo in scores:
+            t.rn += 1
+            a, b = scores[hi], scores[lo]
+            ok = isinstance(a, (int, float)) and isinstance(b, (int, float)) and a > b
+            t.rok += ok
+            if not ok:
+                t.notes.append(f"risk order: {hi} ({a}) should be above {lo} ({b})")
+    p = _ratio(t.ftp, t.ftp + t.ffp)
+    r = _ratio(t.ftp, t.ftp + t.ffn)
+    figures = {
+        "findings_precision": p, "findings_recall": r, "findings_f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "protections_precision": _ratio(t.ptp, t.ptp + t.pfp), "protections_recall": _ratio(t.ptp, t.ptp + t.pfn),
+        "issues_precision": _ratio(t.dtp, t.dtp + t.dfp), "issues_recall": _ratio(t.dtp, t.dtp + t.dfn),
+        "categories": (t.cok, t.cn), "terms": (t.tok, t.tn), "parties": (t.pok, t.pn),
+        "risk_order": (t.rok, t.rn), "missing": t.missing,
+    }
+    return figures, t
+
+
+def summary_line(f: dict) -> str:
+    """The same summary line shared/tools/score.py prints."""
+    return (f"findings P={f['findings_precision']:.2f} R={f['findings_recall']:.2f} F1={f['findings_f1']:.2f} | "
+            f"protections P={f['protections_precision']:.2f} R={f['protections_recall']:.2f} | "
+            f"document issues P={f['issues_precision']:.2f} R={f['issues_recall']:.2f} | "
+            f"categories {f['categories'][0]}/{f['categories'][1]} | terms {f['terms'][0]}/{f['terms'][1]} | "
+            f"parties {f['parties'][0]}/{f['parties'][1]} | risk order {f['risk_order'][0]}/{f['risk_order'][1]} | "
+            f"contracts missing {f['missing']}")

@@ -1,0 +1,86 @@
+"""The one place that knows the order of the stages:
+load → normalize → segment → parties → align → checks → terms → score."""
+from __future__ import annotations
+
+import bisect
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .model import Analysis, Document
+from .settings import Settings
+
+
+@functools.lru_cache(maxsize=4)
+def aligner(workers: int = 1):
+    """The process's fitted aligner (fitted once, reused)."""
+    from .align import Aligner
+    from .taxonomy import load_taxonomy
+    from .tokens import tokenizer
+    return Aligner(tokenizer=tokenizer(), workers=workers).fit(load_taxonomy())
+
+
+def analyze_document(doc: Document, settings: Settings | dict | None = None) -> Analysis:
+    from . import checks, parties as parties_mod, score, terms
+    from .segment import clauses_of
+    s = Settings.resolve(settings)
+    clean, clauses = clauses_of(doc.text)
+    p = parties_mod.parties(clean.text, clauses, vendor_role=s.vendor_role)
+    clauses = aligner(s.workers).transform(clauses)
+    issues = checks.check(clauses, p)
+    t = terms.extract(clauses, p)
+
+    def to_source(clause, start, end):
+        base = bisect.bisect_left(clean.offsets, clause.start)
+        return clean.span(base + start, base + end)
+
+    findings, protections = score.score(clauses, p, to_source=to_source)
+    return Analysis(document=doc, parties=p, clauses=clauses, findings=findings, protections=protections,
+                    issues=issues, terms=t, risk_score=score.risk_score(findings, protections),
+                    clause_scores=score.clause_scores(clauses, findings, protections))
+
+
+def analyze(path: str | Path, settings: Settings | dict | None = None) -> Analysis:
+    """Analyze one contract file."""
+    from .load import load
+    s = Settings.resolve(settings)
+    return analyze_document(load(path, max_bytes=int(s.max_file_mb * 2**20)), s)
+
+
+@dataclass(frozen=True)
+class Failure:
+    source: str
+    message: str
+
+
+def analyze_many(paths, settings: Settings | dict | None = None, *, progress=None):
+    """Analyze every path; bad files become Failures and never stop the others."""
+    s = Settings.resolve(settings)
+    done, failed = [], []
+    for path in paths:
+        try:
+            done.append(analyze(path, s))
+        except InputError as e:
+            failed.append(Failure(str(path), str(e)))
+        if progress:
+            progress()
+    return done, failed
+
+
+CONTRACT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
+
+
+def expand(paths) -> list[Path]:
+    """Files as given, and the contract files inside folders (sorted), each once."""
+    out, seen = [], set()
+    for p in map(Path, paths):
+        items = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in CONTRACT_SUFFIXES
+                       and not any(part.startswith(".") for part in f.relative_to(p).parts)) \
+            if p.is_dir() else [p]
+        for f in items:
+            key = str(f.resolve()) if f.exists() else str(f)
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return out

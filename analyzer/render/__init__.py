@@ -1,0 +1,1 @@
+"""Renderers: each only reads the model."""

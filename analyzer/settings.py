@@ -1,0 +1,42 @@
+"""Options shared by the library and the CLI."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from .errors import SettingsError
+
+ROLE_CHOICES = ("甲方", "乙方")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """vendor_role: override the detected provider (甲方 or 乙方); max_file_mb: input size limit;
+    workers: threads for rapidfuzz."""
+
+    vendor_role: str | None = None
+    max_file_mb: float = 20.0
+    workers: int = 1
+
+    def __post_init__(self):
+        if self.vendor_role not in (None,) + ROLE_CHOICES:
+            raise SettingsError(f"vendor_role {self.vendor_role!r} is not one of {', '.join(ROLE_CHOICES)}")
+        if self.max_file_mb <= 0:
+            raise SettingsError("max_file_mb must be positive")
+
+    @classmethod
+    def resolve(cls, value: "Settings | dict | None" = None, **overrides) -> "Settings":
+        """None, a dict or a Settings → Settings; unknown keys are an error naming the valid ones."""
+        if value is None:
+            base = {}
+        elif isinstance(value, Settings):
+            base = {f.name: getattr(value, f.name) for f in fields(cls)}
+        elif isinstance(value, dict):
+            base = dict(value)
+        else:
+            raise SettingsError(f"settings must be None, a dict or Settings, not {type(value).__name__}")
+        base.update({k: v for k, v in overrides.items() if v is not None})
+        valid = {f.name for f in fields(cls)}
+        unknown = set(base) - valid
+        if unknown:
+            raise SettingsError(f"unknown settings {sorted(unknown)}; valid: {sorted(valid)}")
+        return cls(**base)
