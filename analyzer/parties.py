@@ -16,7 +16,7 @@ from .normalize import fold
 ROLES = ("甲方", "乙方", "丙方")
 # a role label and its value; the value stops where a second label starts on the same line
 LABEL = re.compile(r"(?P<role>[甲乙丙])\s*方\s*(?:[(（][^)）]{0,10}[)）])?\s*[:：][ \t\u3000]*?(?P<value>[^\n]*?)"
-                   r"(?=\s{2,}[甲乙丙]\s*方\s*(?:[(（][^)）]{0,10}[)）])?\s*[:：]|\s*$)")
+                   r"(?=\s*[甲乙丙]\s*方\s*(?:[(（][^)）]{0,10}[)）])?\s*[:：]|\s*$)")
 NOT_A_NAME = re.compile(r"^(?:\(|（)?(?:以下简称|盖章|签章|签字|公章)|^[_\s.．…]*$")
 _SIDE = r"(?P<{}>[甲乙])方"
 PROVIDES = (
