@@ -133,7 +133,8 @@ def numbering_anomaly(clauses, parties=None) -> list[DocumentIssue]:
             if style.startswith("dotted") and parent in by_id:
                 pv = _value(by_id[parent])
                 prefix = int(c.number.split(".")[-2])
-                if pv is not None and by_id[parent].style != "bullet" and prefix != pv:
+                same_family = by_id[parent].style == "arabic" or by_id[parent].style.startswith("dotted")
+                if pv is not None and same_family and prefix != pv:
                     problems.append(f"{where} 与上级条款 {by_id[parent].number} 的编号不符")
             prev = v
     if not problems:

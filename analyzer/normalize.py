@@ -44,6 +44,8 @@ def fold_char(ch: str) -> str:
         return chr(o - 0xFEE0)
     if ch in "\u3000\xa0\u2002\u2003\u2009":
         return " "
+    if 0x2460 <= o <= 0x24FF:  # ① ⑴ ⒈: clause markers, kept as they are
+        return ch
     n = unicodedata.normalize("NFKC", ch)
     return n if len(n) == 1 else ch
 

@@ -39,8 +39,11 @@ TERM_AFTER = re.compile(rf"/{NUM}(?P<unit>个月|年)")
 PERCENT = re.compile(rf"(?:{FIGURE}%|百分之(?P<cn>[{NUMERAL_CHARS}]+))")
 SAME_AMOUNT = re.compile(r"等额|同等金额|相同金额|全部(?:合同|协议)?(?:金额|价款)")
 PENALTY = re.compile(r"违约金|罚金|罚款|扣款|赔偿金")
-CUSTOMER_PAYS = re.compile(r"要求甲方(?:支付|赔偿|承担)|甲方(?:应|须|需|应当)?(?:向乙方)?(?:支付|赔偿|承担|缴纳)|乙方(?:有权)?扣除|扣除甲方")
-VENDOR_PAYS = re.compile(r"要求乙方(?:支付|赔偿|承担)|乙方(?:应|须|需|应当)?(?:向甲方)?(?:支付|赔偿|承担)(?!.{0,4}甲方的)|赔偿甲方|向甲方支付")
+# who pays: "向乙方支付" is the customer paying, so a role right after 向/给 is the payee
+CUSTOMER_PAYS = re.compile(r"要求甲方(?:支付|赔偿|承担)|(?<![向给])甲方(?:应|须|需|应当)?(?:向乙方)?(?:支付|赔偿|承担|缴纳)"
+                           r"|(?:向|给)乙方(?:支付|赔偿)|赔偿乙方|乙方(?:有权)?扣除|扣除甲方")
+VENDOR_PAYS = re.compile(r"要求乙方(?:支付|赔偿|承担)|(?<![向给])乙方(?:应|须|需|应当)?(?:向甲方)?(?:支付|赔偿|承担)"
+                         r"|(?:向|给)甲方(?:支付|赔偿)|赔偿甲方")
 EITHER_PAYS = re.compile(r"违约方|过错方|任何一方|一方违约")
 SENTENCES = re.compile(r"[^。；;!?！？]+[。；;!?！？]?")
 

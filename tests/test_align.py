@@ -1,0 +1,66 @@
+"""The aligner: estimator contract, scores in range, unclassified when nothing fits, counterparts."""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from analyzer.align import Aligner, counterparts
+from analyzer.pipeline import aligner
+from analyzer.segment import clauses_of
+from analyzer.taxonomy import load_taxonomy
+from analyzer.tokens import tokenizer
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return aligner()
+
+
+def test_estimator_contract():
+    a = Aligner(tokenizer=tokenizer(), threshold=0.3)
+    assert a.threshold == 0.3 and not hasattr(a, "categories_")
+    assert a.fit(load_taxonomy()) is a
+    assert a.categories_ == load_taxonomy().ids
+
+
+@pytest.mark.parametrize("text, category", [
+    ("因本合同发生的争议，提交被告所在地人民法院诉讼解决。", "dispute"),
+    ("双方对合作中知悉的商业秘密负有保密义务。", "confidentiality"),
+    ("因地震、台风等不可抗力不能履行的，双方互不承担责任。", "force_majeure"),
+    ("坐席月租为每个二百元，通话费每分钟零点一元。", "fees"),
+    ("甲方应在签约后三日内将款项汇入乙方指定账户。", "payment"),
+    ("本合同有效期两年，期满前一个月协商续签。", "term_renewal"),
+    ("甲方不得将号码转租或转售给第三方。", "assignment"),
+])
+def test_main_category(fitted, text, category):
+    _, clauses = clauses_of(text)
+    assert fitted.transform(clauses)[0].category == category
+
+
+def test_nothing_fits_is_unclassified(fitted):
+    _, clauses = clauses_of("今天天气晴朗。")
+    c = fitted.transform(clauses)[0]
+    assert c.category == "unclassified" and c.categories == ()
+
+
+_TEXT = st.text(alphabet="甲乙方费用争议法院保密退还服务合同期限违约金不可抗力，。 0123456789", min_size=1, max_size=80)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_TEXT, st.text(alphabet=" \n\t\u3000", max_size=5))
+def test_scores_in_range_and_unchanged_by_whitespace(text, space):
+    a = aligner()
+    s1 = a.score_texts([text])
+    spaced = space.join(text) if space else text
+    s2 = a.score_texts([spaced])
+    assert s1.shape == (1, len(a.categories_))
+    assert np.all(s1 >= 0) and np.all(s1 <= 1.0 + 1e-9)
+    assert np.allclose(s1, s2)
+
+
+def test_counterparts_prefer_the_same_category(fitted):
+    _, a = clauses_of("一、争议提交乙方所在地人民法院。\n二、已付费用不予退还。\n")
+    _, b = clauses_of("一、余额在十日内退还甲方。\n二、争议提交被告所在地人民法院诉讼。\n")
+    a, b = fitted.transform(a), fitted.transform(b)
+    pairs = counterparts(list(a), list(b), tokenizer=tokenizer())
+    assert pairs[0][0] == 1 and pairs[1][0] == 0
+    assert all(0 <= s <= 100 for _, s in pairs)

@@ -1,0 +1,53 @@
+"""Document issues, each shown present and absent."""
+from analyzer.checks import check
+from analyzer.parties import parties
+from analyzer.segment import clauses_of
+
+
+def codes(text):
+    clean, clauses = clauses_of(text)
+    return [i.code for i in check(clauses, parties(clean.text, clauses))], check(clauses, parties(clean.text, clauses))
+
+
+HEAD = "甲方：某某贸易有限公司\n乙方：某某通信有限公司\n"
+
+
+def test_amount_mismatch_both_orders():
+    got, issues = codes(HEAD + "一、系统使用费8000元（柒仟元整）。\n二、预存人民币壹仟元整（¥1000元）。\n")
+    assert got == ["amount_mismatch"]
+    assert "8000" in issues[0].message and "柒仟元整" in issues[0].message
+    assert codes(HEAD + "一、实际付款金额: 12000 元, 大写: 壹万贰仟圆整。\n")[0] == []
+
+
+def test_party_mismatch():
+    text = HEAD + "一、乙方为甲方提供服务。\n二、其他。\n甲方（盖章）：某某商贸有限公司\n乙方（盖章）：某某通信有限公司\n"
+    got, issues = codes(text)
+    assert got == ["party_mismatch"] and "某某商贸有限公司" in issues[0].message
+    same = HEAD + "一、乙方为甲方提供服务。\n二、其他。\n甲方（盖章）：某某贸易有限公司\n"
+    assert codes(same)[0] == []
+
+
+def test_blank_fields():
+    assert codes(HEAD + "一、甲方预存       元话费，资费     元/分钟。\n")[0] == ["blank_fields"]
+    assert codes(HEAD + "一、账号：________\n")[0] == ["blank_fields"]
+    assert codes("甲方：\n乙方：某某通信有限公司\n一、乙方向甲方提供服务。\n")[0] == ["blank_fields"]
+    # an unsigned signature block is not a blank contract
+    signed = HEAD + "一、乙方为甲方提供服务。\n甲方：某某贸易有限公司\n授权代表:\n联系电话:\n"
+    assert codes(signed)[0] == []
+
+
+def test_truncated():
+    assert codes(HEAD + "一、服务内容。\n二、合同总金额：1200元【包含：预存...(内容过长已截断)\n")[0] == ["truncated"]
+    assert codes(HEAD + "一、服务内容。\n二、乙方应当在收到款项后为甲方开通服务，")[0] == ["truncated"]
+    assert codes(HEAD + "一、服务内容。\n二、本合同一式两份。\n")[0] == []
+
+
+def test_conflicting_forums_and_renewal():
+    text = HEAD + ("一、争议提交乙方所在地人民法院诉讼解决。\n"
+                   "二、补充协议有争议的，可向合同签订地法院起诉。\n")
+    got, issues = codes(text)
+    assert got == ["conflicting_clauses"] and "争议解决地" in issues[0].message
+    renew = HEAD + "一、期满未提出终止的，合同自动续期一年。\n二、甲方未确认续约的，视为不再续约。\n"
+    assert codes(renew)[0] == ["conflicting_clauses"]
+    one = HEAD + "一、争议提交乙方所在地人民法院诉讼解决。\n二、其他。\n"
+    assert codes(one)[0] == []

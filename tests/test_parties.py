@@ -1,0 +1,62 @@
+"""Party names and roles: read from the text, never assumed from the letter."""
+import pytest
+
+from analyzer.errors import SettingsError
+from analyzer.parties import detect_vendor_role, parties, view
+from analyzer.segment import clauses_of
+
+
+def _parties(text, **kw):
+    clean, clauses = clauses_of(text)
+    return parties(clean.text, clauses, **kw)
+
+
+def test_vendor_is_the_provider_even_when_it_is_jiafang():
+    text = ("咨询服务合同\n甲方：某某咨询有限公司\n乙方：某某制造有限公司\n"
+            "一、甲方为乙方提供管理咨询服务。\n二、乙方应向甲方支付服务费五万元。\n")
+    p = _parties(text)
+    assert p.vendor_role == "甲方" and p.vendor == "某某咨询有限公司" and p.customer == "某某制造有限公司"
+
+
+def test_override():
+    text = "甲方：甲公司\n乙方：乙公司\n一、乙方向甲方提供服务。\n"
+    p = _parties(text, vendor_role="甲方")
+    assert p.vendor == "甲公司" and p.role_evidence == "set by the user"
+    with pytest.raises(SettingsError):
+        _parties(text, vendor_role="丁方")
+
+
+def test_two_column_heading_with_a_blank_name():
+    text = "服务协议\n甲方：                     乙 方：某某科技有限公司\n一、乙方向甲方提供服务。\n"
+    p = _parties(text)
+    assert p.names == {"甲方": None, "乙方": "某某科技有限公司"}
+    assert p.customer is None and p.vendor == "某某科技有限公司"
+
+
+def test_signature_names_are_read_separately():
+    text = ("甲方：北京某某有限公司\n乙方：上海某某有限公司\n一、乙方为甲方提供服务。\n二、费用。\n"
+            "甲方（盖章）：北京某某某有限公司 乙方（盖章）：上海某某有限公司\n日期：2024年1月1日\n")
+    p = _parties(text)
+    assert p.signature_names["甲方"] == "北京某某某有限公司"
+    assert p.signature_names["乙方"] == "上海某某有限公司"
+
+
+@pytest.mark.parametrize("text, role", [
+    ("乙方向甲方提供云服务", "乙方"),
+    ("甲方为乙方提供培训服务，乙方向甲方支付费用", "甲方"),
+    ("乙方让甲方使用呼叫系统", "乙方"),
+    ("甲方使用乙方提供的线路", "乙方"),
+])
+def test_provider_phrases(text, role):
+    assert detect_vendor_role(text)[0] == role
+
+
+def test_view_swaps_roles_so_rules_see_the_vendor_as_yifang():
+    p = _parties("甲方：A公司\n乙方：B公司\n一、甲方为乙方提供服务。\n")
+    v = view("甲方有权 停止服务", p)
+    assert v.text == "乙方有权停止服务"
+    assert v.span(0, 2) == (0, 2)
+
+
+def test_view_maps_other_role_words_when_there_is_no_jiafang():
+    assert view("您同意本公司可以调整价格", None).text == "甲方同意乙方可以调整价格"

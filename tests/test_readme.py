@@ -1,0 +1,45 @@
+"""The README's two set-up commands are true: the main job works and CI runs the test command."""
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_commands():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Set-up.*?```sh\n(.*?)```", text, re.S).group(1)
+    return [line for line in block.strip().splitlines() if line.strip()]
+
+
+def test_two_setup_commands():
+    assert len(setup_commands()) == 2
+
+
+def test_ci_runs_the_readme_test_command():
+    test_cmd = setup_commands()[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert test_cmd in ci
+
+
+def test_main_job_runs_as_written(tmp_path):
+    main_job = setup_commands()[0].split("&&", 1)[1].strip()
+    # run it from the repository root, as the README says, with this interpreter's analyzer
+    cmd = main_job.replace("analyzer ", f"{shlex.quote(sys.executable)} -m analyzer ", 1)
+    r = subprocess.run(cmd, shell=True, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert (ROOT / "reports").exists()
+
+
+def test_use_commands_run():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Use.*?```sh\n(.*?)```", text, re.S).group(1)
+    for line in block.strip().splitlines():
+        cmd = line.split("#", 1)[0].strip()
+        args = shlex.split(cmd)
+        assert args[0] == "analyzer"
+        r = subprocess.run([sys.executable, "-m", "analyzer", *args[1:]], cwd=ROOT, capture_output=True,
+                           text=True, timeout=300)
+        assert r.returncode == 0, (cmd, r.stderr)

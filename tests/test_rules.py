@@ -1,0 +1,75 @@
+"""Every rule's own examples; the rule book's data is valid and not keyed to the samples."""
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analyzer.errors import ResourceError
+from analyzer.score import Context, SPEC_FLAGS, SPEC_PROTECTIONS, match_text, parse_rules, rulebook
+from analyzer.taxonomy import load_taxonomy
+
+BOOK = rulebook()
+CASES = [(r, e, True) for r in BOOK.rules for e in r.positive] + \
+        [(r, e, False) for r in BOOK.rules for e in r.negative]
+
+
+@pytest.mark.parametrize("rule, example, fires", CASES,
+                         ids=[f"{r.id}-{'pos' if f else 'neg'}-{i}" for i, (r, e, f) in enumerate(CASES)])
+def test_rule_examples(rule, example, fires):
+    ctx = Context(vendor=example.vendor, customer=example.customer)
+    assert (match_text(rule, example.text, ctx) is not None) is fires
+
+
+def test_every_spec_flag_and_protection_has_a_rule():
+    assert {r.code for r in BOOK.rules if r.kind == "finding"} == set(SPEC_FLAGS)
+    assert {r.code for r in BOOK.rules if r.kind == "protection"} == set(SPEC_PROTECTIONS)
+
+
+def _samples():
+    root = Path(__file__).resolve().parent.parent / "data" / "contracts"
+    return [re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in sorted(root.iterdir()) if p.suffix in (".txt", ".md")]
+
+
+def test_examples_are_not_sample_sentences():
+    samples = _samples()
+    for rule in BOOK.rules:
+        for e in rule.positive + rule.negative:
+            assert not any(re.sub(r"\s+", "", e.text) in s for s in samples), (rule.id, e.text)
+
+
+def test_no_rule_or_exemplar_names_a_sample_party(gold):
+    names = {g[k] for g in gold["contracts"].values() for k in ("vendor", "customer") if g.get(k)}
+    data = "".join((Path(__file__).resolve().parent.parent / "analyzer" / "resources" / f).read_text(encoding="utf-8")
+                   for f in ("rules.yaml", "taxonomy.yaml"))
+    for name in names:
+        assert name not in data
+        core = re.sub(r"(股份)?有限公司$", "", name)[-4:]
+        assert core not in data, core
+
+
+def test_bad_rule_records_are_rejected_with_the_valid_choices():
+    legal = BOOK.legal
+    base = {"id": "x", "flag": "non_refundable", "categories": ["refund"], "patterns": ["不退"],
+            "examples": {"positive": ["不退"], "negative": ["退"]}}
+    with pytest.raises(ResourceError, match="not one of"):
+        parse_rules({"rules": [dict(base, flag="refundish")]}, legal, load_taxonomy().ids)
+    with pytest.raises(ResourceError, match="unknown keys"):
+        parse_rules({"rules": [dict(base, colour="red")]}, legal, load_taxonomy().ids)
+    with pytest.raises(ResourceError, match="bad pattern"):
+        parse_rules({"rules": [dict(base, patterns=["(不退"])]}, legal, load_taxonomy().ids)
+    with pytest.raises(ResourceError, match="examples"):
+        parse_rules({"rules": [dict(base, examples={"positive": ["不退"]})]}, legal, load_taxonomy().ids)
+
+
+def test_legal_references_state_the_law_as_the_spec_does():
+    assert "第496条至第498条" in BOOK.legal["standard_terms"]["cite"]
+    pen = BOOK.legal["penalty"]
+    assert "第585条" in pen["cite"] and "第65条" in pen["cite"] and "2023" in pen["cite"]
+    assert "损失的百分之三十" in pen["text"] and "并非法律标准" in pen["text"]
+
+
+def test_resources_are_plain_yaml():
+    root = Path(__file__).resolve().parent.parent / "analyzer" / "resources"
+    for f in ("rules.yaml", "taxonomy.yaml", "legal.yaml", "defaults.yaml"):
+        assert isinstance(yaml.safe_load((root / f).read_text(encoding="utf-8")), dict)

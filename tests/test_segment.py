@@ -1,0 +1,131 @@
+"""Normalization and the clause tree: every numbering form, offsets, furniture, wrapping."""
+import re
+
+import pytest
+
+from analyzer.checks import numbering_anomaly
+from analyzer.normalize import fold, normalize
+from analyzer.segment import clauses_of, parse_marker
+
+
+@pytest.mark.parametrize("line, style, number, value", [
+    ("一、合作内容", "cn", "一", 1),
+    ("十二、其他", "cn", "十二", 12),
+    ("七，安全责任：甲方保证……", "cn", "七", 7),
+    ("（一）服务范围", "cn_paren", "(一)", 1),
+    ("(三) 付款", "cn_paren", "(三)", 3),
+    ("第一条 合作内容", "article", "第一条", 1),
+    ("第十条  附则", "article", "第十条", 10),
+    ("第2条 费用", "article", "第2条", 2),
+    ("第三章 违约", "chapter", "第三章", 3),
+    ("1. 合同内容", "arabic", "1", 1),
+    ("2.合同期内乙方为甲方开通", "arabic", "2", 2),
+    ("3、付款方式", "arabic", "3", 3),
+    ("1.1 统一接入号码", "dotted2", "1.1", 1),
+    ("3.1.资费标准", "dotted2", "3.1", 1),
+    ("4.2双方建立协商制度", "dotted2", "4.2", 2),
+    ("1.1.3 细则", "dotted3", "1.1.3", 3),
+    ("（1）甲方义务", "paren", "(1)", 1),
+    ("(12) 乙方义务", "paren", "(12)", 12),
+    ("1) 说明", "half_paren", "1)", 1),
+    ("③ 第三项", "circled", "③", 3),
+])
+def test_every_numbering_form(line, style, number, value):
+    m = parse_marker(line)
+    assert m is not None and (m.style, m.number, m.value) == (style, number, value)
+
+
+@pytest.mark.parametrize("line", ["0.12元/分钟计费", "2017年7月26日", "400电话", "一方违约", "30%的违约金", "一，二，三"])
+def test_not_numbering(line):
+    assert parse_marker(line) is None
+
+
+CONTRACT = """服务协议
+甲方：某某贸易有限公司
+乙方：某某通信有限公司
+一、服务内容
+1. 乙方向甲方提供呼叫中心服务。
+2. 服务号码为4001234567。
+二、费用
+1.1 通话费0.1元/分钟。
+1.2 坐席费100元/月。
+（1）按月结算。
+（2）预付费。
+三、其他
+本合同一式两份。
+"""
+
+
+def test_tree_numbers_paths_and_offsets():
+    clean, clauses = clauses_of(CONTRACT)
+    by_text = {c.text.split("。")[0]: c for c in clauses}
+    c = by_text["（2）预付费"]
+    assert c.number == "(2)" and c.heading_path == ("二、费用", "1.2 坐席费100元/月。")
+    assert c.label.endswith("› (2)")
+    head = next(x for x in clauses if x.number == "三")
+    assert "本合同一式两份" in head.text  # an unnumbered paragraph belongs to its clause
+    for c in clauses:
+        assert re.sub(r"\s", "", CONTRACT[c.start:c.end]) == re.sub(r"\s", "", c.text)
+
+
+def test_clauses_never_overlap_and_keep_order():
+    _, clauses = clauses_of(CONTRACT)
+    for a, b in zip(clauses, clauses[1:]):
+        assert a.end <= b.start
+
+
+def test_out_of_order_duplicate_and_skipped_numbers_are_anomalies():
+    text = "一、甲\n1. a\n2. b\n三、乙\n二、丙\n二、丁\n1. c\n3. d\n"
+    _, clauses = clauses_of(text)
+    issues = numbering_anomaly(clauses)
+    assert len(issues) == 1
+    msg = issues[0].message
+    assert "顺序错乱" in msg and "重复" in msg and "跳过" in msg
+
+
+def test_clean_numbering_is_no_anomaly():
+    _, clauses = clauses_of(CONTRACT)
+    assert numbering_anomaly(clauses) == []
+
+
+def test_page_furniture_is_dropped_and_wrapped_lines_joined():
+    body = []
+    for page in range(3):
+        body.append("服务热线：4000000000")
+        for i in range(6):
+            n = page * 6 + i + 1
+            body.append(f"（{n}）甲方应按照本协议的约定按时足额支付各项费用，乙方在收到款项后三个工作日内为甲方开通服")
+            body.append("务并提供技术支持。")
+        body.append(str(page + 1))
+    text = "\n".join(body)
+    clean = normalize(text)
+    assert "服务热线" not in clean.text
+    assert not re.search(r"^\d+$", clean.text, re.M)
+    assert "开通服务并提供" in clean.text
+    for i, ch in enumerate(clean.text):
+        assert text[clean.offsets[i]] == ch or (ch == " " and text[clean.offsets[i]] == "\n")
+
+
+def test_artefacts_and_markdown_bullets_are_stripped():
+    clean = normalize("- 4.3. 乙方应开通服务。\n[bookmark: _GoBack]10.4 甲方付款。")
+    assert clean.text == "4.3. 乙方应开通服务。\n10.4 甲方付款。"
+
+
+def test_long_paragraph_is_split_at_sentence_ends():
+    text = "第一条 服务\n" + "乙方应当按照约定提供稳定可靠的服务并及时处理甲方的各项请求。" * 40
+    _, clauses = clauses_of(text)
+    assert len(clauses) > 2
+    assert all(len(c.text) <= 500 for c in clauses)
+    assert "".join(c.text for c in clauses).replace("\n", "") == text.replace("\n", "")
+
+
+def test_fee_table_stays_one_block():
+    text = "1. 收费标准\n1.1 增值功能如下：\n功能\t月租\t是否开通\n虚拟总机\t100\t否\n短信群发\t50\t否\n1.2 其他费用0元。"
+    _, clauses = clauses_of(text)
+    table = next(c for c in clauses if c.number == "1.1")
+    assert "虚拟总机\t100" in table.text and "短信群发" in table.text
+
+
+def test_fold_keeps_length():
+    s = "ＡＢＣ１２３：　（一）"
+    assert len(fold(s)) == len(s) and fold(s) == "ABC123: (一)"

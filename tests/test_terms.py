@@ -1,0 +1,43 @@
+"""Commercial terms from figures and Chinese numerals; None when blank or silent."""
+from analyzer.parties import parties
+from analyzer.segment import clauses_of
+from analyzer.terms import extract, penalties
+
+
+def terms(text):
+    clean, clauses = clauses_of(text)
+    return extract(clauses, parties(clean.text, clauses)).values()
+
+
+HEAD = "甲方：某某贸易有限公司\n乙方：某某通信有限公司\n一、乙方向甲方提供呼叫中心服务。\n"
+
+
+def test_figures_and_numerals():
+    t = terms(HEAD + "二、合同金额：人民币壹万伍仟元整。\n三、资费：0.15元/6秒，短信0.05元/条。\n"
+                     "四、每月最低消费300元/月。\n五、本合同有效期为两年。\n")
+    assert t["contract_amount"] == 15000
+    assert t["rate_per_minute"] == 1.5
+    assert t["sms_rate"] == 0.05
+    assert t["minimum_spend"] == 3600
+    assert t["term_months"] == 24
+
+
+def test_penalty_pct_on_the_customer():
+    t = terms(HEAD + "二、合同总金额：5000元。\n三、甲方逾期付款的，应向乙方支付合同总金额百分之四十的违约金。\n"
+                     "四、乙方违约的，应向甲方支付合同总金额60%的违约金。\n")
+    assert t["penalty_pct_max"] == 40
+
+
+def test_blank_template_gives_none():
+    t = terms(HEAD + "二、甲方预存       元话费，资费     元/分钟，合计人民币        元（大写：       元整）。\n")
+    assert all(v is None for v in t.values())
+
+
+def test_retention_period_is_not_the_term():
+    assert terms(HEAD + "二、通话记录保留期限为5个月。\n")["term_months"] is None
+
+
+def test_who_pays_a_penalty():
+    pens = penalties("乙方有权要求甲方赔偿与本协议等额的违约金。乙方未开通的，应赔偿甲方合同金额30%的违约金。")
+    assert [(p.payer, p.pct) for p in pens] == [("customer", 100.0), ("vendor", 30.0)]
+    assert penalties("违约方应向守约方支付20%的违约金。")[0].payer == "either"
