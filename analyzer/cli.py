@@ -27,7 +27,12 @@ def _run(paths, settings):
     files = expand(paths)
     if not files:
         raise click.UsageError("no contract files found in the paths given")
-    return analyze_many(files, settings)
+    if len(files) < 10 or not sys.stderr.isatty():
+        return analyze_many(files, settings)
+    from rich.progress import Progress
+    with Progress(transient=True) as bar:
+        task = bar.add_task("analyzing", total=len(files))
+        return analyze_many(files, settings, progress=lambda: bar.advance(task))
 
 
 def _report_failures(failed) -> None:
@@ -107,3 +112,37 @@ def evaluate(gold, paths, vendor_role, verbose):
     click.echo(summary_line(figures))
     _report_failures(failed)
     sys.exit(EXIT_BAD_INPUT if failed else EXIT_OK)
+
+
+@main.command(name="compare")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False),
+              help="Folder for the report; nothing is written outside it.")
+@click.option("--vendor-role", type=click.Choice(["甲方", "乙方"]), default=None,
+              help="Which party provides the service, for every contract given.")
+@click.option("--max-mb", type=float, default=None, help="Largest input file in MB (default 20).")
+@click.option("--fail-on", type=click.Choice(SEVERITY_ORDER), default=None,
+              help="Exit 1 when a finding of this severity or higher is found.")
+def compare_cmd(paths, out, vendor_role, max_mb, fail_on):
+    """Compare vendors: HTML report, Excel, Markdown, negotiation briefs, charts, CSV, JSON.
+
+    Example: analyzer compare data/contracts --out reports/samples
+    """
+    from .compare import compare
+    from .errors import AnalyzerError
+    from .render.report import write_all
+    analyses, failed = _run(paths, _settings(vendor_role, max_mb))
+    if not analyses:
+        _report_failures(failed)
+        click.echo("no contract could be analyzed; nothing written", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        written = write_all(compare(analyses), out)
+    except (AnalyzerError, OSError) as e:
+        click.echo(f"{out}: cannot write the report ({e}); choose another --out folder", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"compared {len(analyses)} contract(s); wrote {len(written)} files to {out}")
+    for rank, name, score in compare(analyses, with_counterparts=False).ranking():
+        click.echo(f"  {rank}. {name}  risk {score:g}")
+    _report_failures(failed)
+    sys.exit(_exit_code(analyses, failed, fail_on))

@@ -1,0 +1,109 @@
+"""Analyses and comparisons as pandas DataFrames (for Excel, CSV and notebooks)."""
+from __future__ import annotations
+
+from .compare import Comparison
+from .model import TERM_KEYS, Analysis
+from .score import rulebook
+from .taxonomy import load_taxonomy
+
+TERM_LABELS = {"contract_amount": "合同金额（元）", "rate_per_minute": "通话资费（元/分钟）",
+               "sms_rate": "短信资费（元/条）", "minimum_spend": "最低消费（元/年）",
+               "term_months": "合同期限（月）", "penalty_pct_max": "最高违约金（合同金额%）"}
+
+
+def _pd():
+    import pandas as pd
+    return pd
+
+
+def clauses(a: Analysis, vendor: str | None = None):
+    rows = [{"vendor": vendor or a.name, "id": c.id, "number": c.number, "path": c.label,
+             "category": c.category, "categories": ", ".join(c.categories),
+             "one_sidedness": a.clause_scores.get(c.id, 0.0), "start": c.start, "end": c.end, "text": c.text}
+            for c in a.clauses]
+    return _pd().DataFrame(rows, columns=["vendor", "id", "number", "path", "category", "categories",
+                                          "one_sidedness", "start", "end", "text"])
+
+
+def findings(a: Analysis, vendor: str | None = None):
+    book = rulebook()
+    rows = [{"vendor": vendor or a.name, "severity": f.severity, "flag": f.flag, "label": book.label(f.flag),
+             "mutual": f.mutual, "clause_id": f.clause_id, "clause": a.clause(f.clause_id).label,
+             "quote": f.quote, "explanation": f.explanation, "legal_basis": f.legal_basis, "rule": f.rule,
+             "start": f.start, "end": f.end}
+            for f in a.findings]
+    cols = ["vendor", "severity", "flag", "label", "mutual", "clause_id", "clause", "quote", "explanation",
+            "legal_basis", "rule", "start", "end"]
+    return _pd().DataFrame(rows, columns=cols)
+
+
+def protections(a: Analysis, vendor: str | None = None):
+    book = rulebook()
+    rows = [{"vendor": vendor or a.name, "code": p.code, "label": book.label(p.code), "clause_id": p.clause_id,
+             "clause": a.clause(p.clause_id).label, "quote": p.quote} for p in a.protections]
+    return _pd().DataFrame(rows, columns=["vendor", "code", "label", "clause_id", "clause", "quote"])
+
+
+def issues(a: Analysis, vendor: str | None = None):
+    rows = [{"vendor": vendor or a.name, "code": i.code, "message": i.message} for i in a.issues]
+    return _pd().DataFrame(rows, columns=["vendor", "code", "message"])
+
+
+def terms(a: Analysis):
+    """One row per term: key, label, value."""
+    return _pd().DataFrame([{"term": k, "label": TERM_LABELS[k], "value": v} for k, v in a.terms.values().items()])
+
+
+def _concat(frames):
+    pd = _pd()
+    frames = list(frames)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def all_clauses(c: Comparison):
+    return _concat(clauses(a, n) for a, n in zip(c.analyses, c.names))
+
+
+def all_findings(c: Comparison):
+    return _concat(findings(a, n) for a, n in zip(c.analyses, c.names))
+
+
+def all_protections(c: Comparison):
+    return _concat(protections(a, n) for a, n in zip(c.analyses, c.names))
+
+
+def all_issues(c: Comparison):
+    return _concat(issues(a, n) for a, n in zip(c.analyses, c.names))
+
+
+def terms_table(c: Comparison):
+    """Vendors as rows, the spec's terms as columns (None where the contract is silent)."""
+    pd = _pd()
+    return pd.DataFrame([{k: getattr(a.terms, k) for k in TERM_KEYS} for a in c.analyses],
+                        index=pd.Index(c.names, name="vendor"), columns=list(TERM_KEYS))
+
+
+def matrix(c: Comparison, *, value: str = "score"):
+    """Category × vendor: ``score`` (−1 … +1), ``findings`` (count) or ``clauses`` (count)."""
+    pd = _pd()
+    tax = load_taxonomy()
+
+    def v(cell):
+        return {"score": cell.score, "findings": len(cell.findings), "clauses": len(cell.clause_ids)}[value]
+
+    return pd.DataFrame([[v(c.matrix[(cat, n)]) for n in c.names] for cat in c.categories],
+                        index=pd.Index([tax.label(x) for x in c.categories], name="category"), columns=list(c.names))
+
+
+def ranking(c: Comparison):
+    pd = _pd()
+    rows = []
+    for rank, name, score in c.ranking():
+        a = c.analysis(name)
+        rows.append({"rank": rank, "vendor": name, "risk_score": score,
+                     "high": sum(f.severity == "high" for f in a.findings),
+                     "medium": sum(f.severity == "medium" for f in a.findings),
+                     "low": sum(f.severity == "low" for f in a.findings),
+                     "protections": len(a.protections), "document_issues": len(a.issues),
+                     "source": a.document.source})
+    return pd.DataFrame(rows).set_index("rank")

@@ -1,0 +1,132 @@
+"""Charts of a comparison. Each function returns a matplotlib Figure (never shows it).
+
+Chinese renders on any machine: the package ships a subset of Noto Sans CJK SC (OFL) and
+registers it with matplotlib before drawing.
+"""
+from __future__ import annotations
+
+import functools
+import textwrap
+from importlib import resources
+
+from ..compare import Comparison
+from ..model import TERM_KEYS
+
+FONT_FILE = "NotoSansSC-Subset.otf"
+SEVERITY_COLOURS = {"high": "#c0392b", "medium": "#e67e22", "low": "#f1c40f"}
+
+
+@functools.lru_cache(maxsize=1)
+def font_family() -> str:
+    """Register the shipped CJK font with matplotlib; returns its family name."""
+    from matplotlib import font_manager
+    path = resources.files("analyzer") / "resources" / "fonts" / FONT_FILE
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def _figure(width: float, height: float):
+    import matplotlib
+    from matplotlib.figure import Figure
+    family = font_family()
+    matplotlib.rcParams["font.family"] = [family, "DejaVu Sans"]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    matplotlib.rcParams["svg.fonttype"] = "path"
+    return Figure(figsize=(width, height), dpi=110, layout="constrained")
+
+
+def _wrap(name: str, width: int = 10) -> str:
+    return "\n".join(textwrap.wrap(name, width)) or name
+
+
+def _labels(comp: Comparison) -> list[str]:
+    from ..taxonomy import load_taxonomy
+    tax = load_taxonomy()
+    return [tax.label(c) for c in comp.categories]
+
+
+def risk_heatmap(comp: Comparison):
+    """Category × vendor, coloured by the most one-sided clause (−1 favours the customer … +1)."""
+    import numpy as np
+    data = np.array([[comp.matrix[(cat, n)].score for n in comp.names] for cat in comp.categories])
+    counts = [[len(comp.matrix[(cat, n)].findings) for n in comp.names] for cat in comp.categories]
+    fig = _figure(2.0 + 1.6 * len(comp.names), 9.5)
+    ax = fig.add_subplot()
+    im = ax.imshow(data, cmap="RdYlGn_r", vmin=-1, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(comp.names)), [_wrap(n) for n in comp.names], fontsize=8)
+    ax.set_yticks(range(len(comp.categories)), _labels(comp), fontsize=8)
+    for i, row in enumerate(counts):
+        for j, n in enumerate(row):
+            if not comp.matrix[(comp.categories[i], comp.names[j])].clause_ids:
+                ax.text(j, i, "—", ha="center", va="center", fontsize=7, color="#777777")
+            elif n:
+                ax.text(j, i, f"{n}", ha="center", va="center", fontsize=8, color="black")
+    ax.set_title("条款偏向热力图（数字为风险发现数，— 为未约定）", fontsize=10)
+    fig.colorbar(im, ax=ax, shrink=0.6, label="偏向：−1 有利客户 … +1 有利供应商")
+    return fig
+
+
+def risk_bars(comp: Comparison):
+    """Risk score per vendor, the bar split by the severity of the findings behind it."""
+    from ..score import rulebook
+    d = rulebook().defaults
+    fig = _figure(8, 1.2 + 0.7 * len(comp.names))
+    ax = fig.add_subplot()
+    order = [n for _, n, _ in comp.ranking()][::-1]
+    left = [0.0] * len(order)
+    for sev in ("high", "medium", "low"):
+        pts = []
+        for n in order:
+            a = comp.analysis(n)
+            pts.append(sum(d["severity_weights"][sev] * (d["mutual_factor"] if f.mutual else 1.0)
+                           for f in a.findings if f.severity == sev))
+        ax.barh(range(len(order)), pts, left=left, color=SEVERITY_COLOURS[sev],
+                label={"high": "高", "medium": "中", "low": "低"}[sev])
+        left = [l + p for l, p in zip(left, pts)]
+    for i, n in enumerate(order):
+        ax.text(left[i] + 0.5, i, f"风险分 {comp.analysis(n).risk_score:g}", va="center", fontsize=8)
+    ax.set_yticks(range(len(order)), [_wrap(n, 16) for n in order], fontsize=8)
+    ax.set_xlabel("风险点数（按严重程度叠加）")
+    ax.set_title("各供应商风险（越长越不利）", fontsize=10)
+    ax.legend(title="严重程度", fontsize=8, loc="lower right")
+    ax.set_xlim(0, max(left + [1.0]) * 1.25)
+    return fig
+
+
+TERM_CHART = (("rate_per_minute", "通话资费（元/分钟）"), ("contract_amount", "合同金额（元）"),
+              ("term_months", "合同期限（月）"))
+
+
+def terms_chart(comp: Comparison):
+    """Rate per minute, contract amount and term, side by side; 未约定 where the contract is silent."""
+    fig = _figure(4 + 3.2 * len(comp.names) / 2, 4.2)
+    axes = fig.subplots(1, len(TERM_CHART))
+    for ax, (key, title) in zip(axes, TERM_CHART):
+        values = [getattr(comp.analysis(n).terms, key) for n in comp.names]
+        ax.bar(range(len(comp.names)), [v or 0 for v in values], color="#2e86c1")
+        for i, v in enumerate(values):
+            ax.text(i, (v or 0), "未约定" if v is None else f"{v:g}", ha="center", va="bottom", fontsize=7)
+        ax.set_xticks(range(len(comp.names)), [_wrap(n, 6) for n in comp.names], fontsize=6)
+        ax.set_title(title, fontsize=9)
+    fig.suptitle("商务条款对比", fontsize=10)
+    return fig
+
+
+def coverage_chart(comp: Comparison):
+    """Which categories each vendor's contract addresses at all."""
+    import numpy as np
+    data = np.array([[1 if comp.matrix[(cat, n)].clause_ids else 0 for n in comp.names] for cat in comp.categories])
+    fig = _figure(2.0 + 1.4 * len(comp.names), 9)
+    ax = fig.add_subplot()
+    ax.imshow(data, cmap="Blues", vmin=0, vmax=1.4, aspect="auto")
+    for i in range(data.shape[0]):
+        for j in range(data.shape[1]):
+            ax.text(j, i, "✓" if data[i, j] else "", ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(len(comp.names)), [_wrap(n) for n in comp.names], fontsize=8)
+    ax.set_yticks(range(len(comp.categories)), _labels(comp), fontsize=8)
+    ax.set_title("条款覆盖（✓ 表示合同有此类条款）", fontsize=10)
+    return fig
+
+
+CHARTS = {"heatmap": risk_heatmap, "risk": risk_bars, "terms": terms_chart, "coverage": coverage_chart}
+assert set(k for k, _ in TERM_CHART) <= set(TERM_KEYS)

@@ -1,0 +1,82 @@
+"""Markdown: the comparison and each vendor's negotiation brief. All contract text is escaped."""
+from __future__ import annotations
+
+from ..brief import Brief
+from ..compare import Comparison
+from ..frames import TERM_LABELS
+from ..model import TERM_KEYS
+from ..score import SEVERITY_CN, rulebook
+from ..taxonomy import load_taxonomy
+from .safe import md
+
+
+def _num(v) -> str:
+    return "未约定" if v is None else f"{v:g}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return out
+
+
+def comparison_md(comp: Comparison) -> str:
+    book = rulebook()
+    tax = load_taxonomy()
+    lines = ["# 供应商合同风险对比", "",
+             f"比较了 {len(comp.names)} 份合同。风险分 0–100，越高越不利于客户。", "", "## 风险排名", ""]
+    rows = []
+    for rank, name, score in comp.ranking():
+        a = comp.analysis(name)
+        counts = "/".join(str(sum(f.severity == s for f in a.findings)) for s in ("high", "medium", "low"))
+        rows.append([str(rank), md(name, table=True), f"{score:g}", counts, str(len(a.protections)),
+                     str(len(a.issues)), md(a.document.source, table=True)])
+    lines += _table(["排名", "供应商", "风险分", "高/中/低", "保护条款", "文件问题", "文件"], rows)
+    lines += ["", "## 商务条款", ""]
+    lines += _table(["供应商"] + [TERM_LABELS[k] for k in TERM_KEYS],
+                    [[md(n, table=True)] + [_num(getattr(comp.analysis(n).terms, k)) for k in TERM_KEYS]
+                     for n in comp.names])
+    lines += ["", "## 条款类别 × 供应商", "", "每格：风险发现数 · 条款数；— 表示合同未涉及。", ""]
+    rows = []
+    for cat in comp.categories:
+        row = [tax.label(cat)]
+        for n in comp.names:
+            cell = comp.matrix[(cat, n)]
+            row.append("—" if not cell.clause_ids else f"{len(cell.findings)} · {len(cell.clause_ids)}")
+        rows.append(row)
+    lines += _table(["类别"] + [md(n, table=True) for n in comp.names], rows)
+    issues = [(n, i) for n in comp.names for i in comp.analysis(n).issues]
+    if issues:
+        lines += ["", "## 文件问题（请先核实文本）", ""]
+        lines += [f"- **{md(n)}**：`{i.code}` {md(i.message)}" for n, i in issues]
+    lines += ["", "## 各供应商的风险发现", ""]
+    for n in comp.names:
+        a = comp.analysis(n)
+        lines += [f"### {md(n)}", ""]
+        if not a.findings:
+            lines += ["未发现明显不利于客户的条款。", ""]
+        for f in sorted(a.findings, key=lambda f: ("high", "medium", "low").index(f.severity)):
+            mutual = "（双方对等）" if f.mutual else ""
+            lines.append(f"- **{SEVERITY_CN[f.severity]}** {md(book.label(f.flag))}{mutual}，"
+                         f"{md(a.clause(f.clause_id).label)}：「{md(f.quote)}」")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def brief_md(b: Brief) -> str:
+    lines = [f"# 谈判要点：{md(b.name)}", "", f"来源文件：{md(b.source)}", "", md(b.summary), ""]
+    if b.issues:
+        lines += ["## 文件问题（签署前先核实）", ""] + [f"- {md(i)}" for i in b.issues] + [""]
+    lines += ["## 需要谈判的条款（按严重程度）", ""]
+    if not b.points:
+        lines += ["未发现明显不利于客户的条款。", ""]
+    for k, p in enumerate(b.points, 1):
+        lines += [f"### {k}. {md(p.label)}（{SEVERITY_CN[p.severity]}）{'· 双方对等' if p.mutual else ''}", "",
+                  f"- **条款**：{md(p.clause)}", f"- **原文**：「{md(p.quote)}」", f"- **为什么重要**：{md(p.why)}。"]
+        if p.legal:
+            lines.append(f"- **法律依据**：{md(p.legal)}")
+        lines += [f"- **提出修改**：{md(p.ask)}", f"- **退而求其次**：{md(p.fallback)}",
+                  f"- **市场参照**：{md(p.reference)}", ""]
+    if b.protections:
+        lines += ["## 已有的保护性条款（保留）", ""] + [f"- {md(p)}" for p in b.protections] + [""]
+    return "\n".join(lines).rstrip() + "\n"
