@@ -1,18 +1,24 @@
 """analyzer: compare vendors' Chinese service contracts and score one-sided terms.
 
-Public API: ``analyze(path)``, ``load(path)``, ``Settings``.
+Public API: ``analyze(path)``, ``compare(paths)``, ``load(path)``, ``Settings``.
 """
 from __future__ import annotations
 
 from .settings import Settings
 
-__all__ = ["analyze", "load", "Settings"]
+__all__ = ["analyze", "compare", "load", "Settings"]
 
 
 def analyze(path, settings=None):
-    """Analyze one contract file → Analysis."""
-    from .pipeline import analyze as _analyze
+    """Analyze one contract file → ContractAnalysis (clauses, findings, terms as DataFrames)."""
+    from .api import analyze as _analyze
     return _analyze(path, settings)
+
+
+def compare(paths, settings=None):
+    """Analyze and compare contracts (files or folders) → VendorComparison."""
+    from .api import compare as _compare
+    return _compare(paths, settings)
 
 
 def load(path, *, max_bytes: int = 20 * 2**20):

@@ -12,7 +12,7 @@ from importlib import resources
 
 import yaml
 
-from .compare import SEVERITY_RANK, Comparison
+from .comparison import SEVERITY_RANK, Comparison
 from .score import SEVERITY_CN, rulebook
 
 

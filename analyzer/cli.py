@@ -128,7 +128,7 @@ def compare_cmd(paths, out, vendor_role, max_mb, fail_on):
 
     Example: analyzer compare data/contracts --out reports/samples
     """
-    from .compare import compare
+    from .comparison import compare
     from .errors import AnalyzerError
     from .render.report import write_all
     analyses, failed = _run(paths, _settings(vendor_role, max_mb))

@@ -1,7 +1,7 @@
 """Analyses and comparisons as pandas DataFrames (for Excel, CSV and notebooks)."""
 from __future__ import annotations
 
-from .compare import Comparison
+from .comparison import Comparison
 from .model import TERM_KEYS, Analysis
 from .score import rulebook
 from .taxonomy import load_taxonomy

@@ -9,7 +9,7 @@ import functools
 import textwrap
 from importlib import resources
 
-from ..compare import Comparison
+from ..comparison import Comparison
 from ..model import TERM_KEYS
 
 FONT_FILE = "NotoSansSC-Subset.otf"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import frames
-from ..compare import Comparison
+from ..comparison import Comparison
 from .safe import cell
 
 FILLS = {"high": "F4B6B0", "medium": "F9D9A8", "low": "FBF1B5"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import io
 
-from ..compare import Comparison
+from ..comparison import Comparison
 from ..frames import TERM_LABELS
 from ..model import TERM_KEYS
 from ..score import SEVERITY_CN, rulebook

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..brief import Brief
-from ..compare import Comparison
+from ..comparison import Comparison
 from ..frames import TERM_LABELS
 from ..model import TERM_KEYS
 from ..score import SEVERITY_CN, rulebook

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import frames
 from ..brief import brief
-from ..compare import Comparison
+from ..comparison import Comparison
 from . import charts
 from .docx import brief_docx
 from .excel import write_excel

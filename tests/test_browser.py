@@ -1,0 +1,39 @@
+"""The HTML report in a real headless browser (Debian's chromium, driven by Playwright)."""
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from analyzer.cli import main
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+def test_report_in_a_real_browser(tmp_path, sample_paths):
+    assert CHROMIUM, "chromium is missing: apt-get install chromium (.ci/run does)"
+    from playwright.sync_api import sync_playwright
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["compare", str(sample_paths[0].parent), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    from analyzer.comparison import compare
+    from analyzer.pipeline import analyze
+    names = compare([analyze(p) for p in sample_paths], with_counterparts=False).names
+    errors = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((out / "report.html").as_uri())
+        body = page.inner_text("body")
+        for n in names:
+            assert n in body, n
+        sizes = page.eval_on_selector_all(
+            "img.chart", "imgs => imgs.map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
+        assert len(sizes) == 4
+        assert all(ok and w > 0 and h > 0 for ok, w, h in sizes), sizes
+        page.screenshot(path=str(tmp_path / "report.png"), full_page=False)
+        browser.close()
+    assert errors == []
