@@ -6,7 +6,7 @@ clause for a category mixes three signals:
 
 - keyword evidence: distinct taxonomy keywords in the clause (and, weaker, in its headings);
 - TF-IDF cosine similarity to the category's exemplars, over jieba tokens and character n-grams;
-- rapidfuzz token-set similarity to the exemplars (``process.cdist``).
+- rapidfuzz similarity of the clause's token set to each exemplar's (``process.cdist``).
 """
 from __future__ import annotations
 
@@ -19,6 +19,14 @@ from .normalize import fold
 from .taxonomy import UNCLASSIFIED, Taxonomy
 
 KEYWORD_WEIGHT, TFIDF_WEIGHT, FUZZ_WEIGHT, HEADING_WEIGHT = 0.55, 0.25, 0.10, 0.10
+
+
+def _unigrams_bigrams(tokens: list[str]) -> list[str]:
+    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+
+
+def _token_set(tokens: list[str]) -> str:
+    return " ".join(sorted(set(tokens)))
 
 
 def _squash(text: str) -> str:
@@ -42,18 +50,24 @@ class Aligner:
         tok = self.tokenizer or default_tokenizer()
         self.tokenizer_ = tok
         self.categories_ = taxonomy.ids
-        rows, owner = [], []
+        rows, owner, keyword_rows = [], [], set()
         for k, cat in enumerate(taxonomy.categories):
-            for text in cat.exemplars + (" ".join(cat.keywords),):
+            for text in cat.exemplars:
                 rows.append(_squash(text))
                 owner.append(k)
+            keyword_rows.add(len(rows))
+            rows.append(_squash(" ".join(cat.keywords)))
+            owner.append(k)
         self.exemplar_owner_ = np.array(owner)
-        self.word_vectorizer_ = TfidfVectorizer(tokenizer=tok.words, token_pattern=None, lowercase=False,
-                                                ngram_range=(1, 2), sublinear_tf=True)
+        # the word vectorizer is given jieba tokens already cut (see score_texts): one cut per clause
+        self.word_vectorizer_ = TfidfVectorizer(analyzer=_unigrams_bigrams, sublinear_tf=True)
         self.char_vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)
-        self.word_exemplars_ = self.word_vectorizer_.fit_transform(rows)
+        row_tokens = [tok.words(r) for r in rows]
+        self.word_exemplars_ = self.word_vectorizer_.fit_transform(row_tokens)
         self.char_exemplars_ = self.char_vectorizer_.fit_transform(rows)
-        self.exemplar_tokens_ = [" ".join(tok.words(r)) for r in rows]
+        # fuzzy rows: the exemplars only (keyword rows are long bags scored by the keyword signal)
+        self.fuzzy_rows_ = np.array([i for i, text in enumerate(rows) if i not in keyword_rows])
+        self.exemplar_tokens_ = [_token_set(row_tokens[i]) for i in self.fuzzy_rows_]
         self.keywords_ = [tuple(_squash(k) for k in cat.keywords) for cat in taxonomy.categories]
         return self
 
@@ -70,22 +84,24 @@ class Aligner:
         if headings is not None:
             head = np.array([[self._keyword_score(_squash(h), words) if h else 0.0
                               for words in self.keywords_] for h in headings])
-        sim_w = (self.word_vectorizer_.transform(squashed) @ self.word_exemplars_.T).toarray()
+        cut = [self.tokenizer_.words(s) for s in squashed]
+        sim_w = (self.word_vectorizer_.transform(cut) @ self.word_exemplars_.T).toarray()
         sim_c = (self.char_vectorizer_.transform(squashed) @ self.char_exemplars_.T).toarray()
-        tokens = [" ".join(self.tokenizer_.words(s)) for s in squashed]
-        fz = process.cdist(tokens, self.exemplar_tokens_, scorer=fuzz.token_set_ratio,
+        # token-set similarity: plain ratio of the sorted, de-duplicated token strings
+        fz = process.cdist([_token_set(t) for t in cut], self.exemplar_tokens_, scorer=fuzz.ratio,
                            workers=self.workers, dtype=np.float32) / 100.0
         # short clauses match everything by token sets; trust the signal by length
-        length = np.array([min(1.0, len(t.split()) / 8.0) for t in tokens])[:, None]
+        length = np.array([min(1.0, len(t) / 8.0) for t in cut])[:, None]
         tfidf = self._per_category((sim_w + sim_c) / 2)
-        fuzzy = self._per_category(fz * length)
+        fuzzy = self._per_category(fz * length, self.exemplar_owner_[self.fuzzy_rows_])
         return (KEYWORD_WEIGHT * kw + TFIDF_WEIGHT * np.clip(tfidf * 2, 0, 1)
                 + FUZZ_WEIGHT * fuzzy + HEADING_WEIGHT * head)
 
-    def _per_category(self, matrix: np.ndarray) -> np.ndarray:
+    def _per_category(self, matrix: np.ndarray, owner: np.ndarray | None = None) -> np.ndarray:
+        owner = self.exemplar_owner_ if owner is None else owner
         out = np.zeros((matrix.shape[0], len(self.categories_)))
         for k in range(len(self.categories_)):
-            cols = matrix[:, self.exemplar_owner_ == k]
+            cols = matrix[:, owner == k]
             out[:, k] = cols.max(axis=1) if cols.shape[1] else 0.0
         return out
 

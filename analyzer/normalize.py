@@ -7,6 +7,7 @@ width-normalised copy of the same length for matching.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -50,9 +51,23 @@ def fold_char(ch: str) -> str:
     return n if len(n) == 1 else ch
 
 
+@functools.lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """Every BMP character that folds to another single character."""
+    table = {}
+    for o in range(0x80, 0x10000):
+        if 0xD800 <= o <= 0xDFFF:
+            continue
+        ch = chr(o)
+        f = fold_char(ch)
+        if f != ch:
+            table[o] = f
+    return table
+
+
 def fold(text: str) -> str:
     """Full-width to half-width and compatibility forms to plain ones; same length as the input."""
-    return "".join(fold_char(c) for c in text)
+    return text.translate(_fold_table())
 
 
 def _lines(text: str) -> list[tuple[int, str]]:

@@ -6,6 +6,7 @@ from the letter. ``vendor_role`` overrides the detection.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -124,7 +125,14 @@ class View:
 
 
 def view(text: str, p: Parties | None) -> View:
-    """The role-normalised matching view of ``text`` (see View)."""
+    """The role-normalised matching view of ``text`` (see View). Cached: every stage asks."""
+    swap = p is not None and p.vendor_role == "甲方"
+    aliases = p is None or p.vendor_role is None
+    return _view(text, swap, aliases)
+
+
+@functools.lru_cache(maxsize=4096)
+def _view(text: str, swap: bool, aliases: bool) -> View:
     folded = fold(text)
     chars, index = [], []
     for i, ch in enumerate(folded):
@@ -132,9 +140,9 @@ def view(text: str, p: Parties | None) -> View:
             chars.append(ch)
             index.append(i)
     s = "".join(chars)
-    if p is not None and p.vendor_role == "甲方":
+    if swap:
         s = _SWAP.sub(lambda m: "乙方" if m.group(0) == "甲方" else "甲方", s)
-    if p is None or p.vendor_role is None:
+    if aliases:
         out, idx, last = [], [], 0
         for m in _ALIAS.finditer(s):
             out.append(s[last:m.start()])
