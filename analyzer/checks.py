@@ -190,7 +190,18 @@ def conflicting_clauses(clauses, parties: Parties | None = None) -> list[Documen
     return out
 
 
-CHECKS = (amount_mismatch, party_mismatch, blank_fields, truncated, numbering_anomaly, conflicting_clauses)
+def language(clauses, parties=None) -> list[DocumentIssue]:
+    """A project code: the text is mostly not Chinese, so the rules (written for Chinese) see little."""
+    text = "".join(c.text for c in clauses)
+    letters = sum(1 for ch in text if ch.isalpha())
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    if letters >= 200 and han < 0.2 * letters:
+        return [DocumentIssue("not_chinese", f"正文大部分不是中文（汉字 {han} / 字母 {letters}）：本工具的规则针对中文合同，"
+                                             "结果可能遗漏风险，请使用中文文本或人工审阅")]
+    return []
+
+
+CHECKS = (language, amount_mismatch, party_mismatch, blank_fields, truncated, numbering_anomaly, conflicting_clauses)
 
 
 def check(clauses: tuple[Clause, ...], parties: Parties) -> tuple[DocumentIssue, ...]:

@@ -87,8 +87,14 @@ def _finding_in(a: Analysis, index: int, category: str) -> bool:
     return clause.category == category or (rule is not None and category in rule.categories)
 
 
+MAX_COUNTERPARTS = 25  # clause-to-clause alignment is quadratic in contracts; beyond this it is skipped
+
+
 def compare(analyses, *, with_counterparts: bool = True, workers: int = 1) -> Comparison:
-    """Build the comparison of several analyses."""
+    """Build the comparison of several analyses.
+
+    Clause counterparts (each clause's closest clause in every other contract) are computed for
+    up to MAX_COUNTERPARTS contracts; for more, use `analyzer batch` and query its tables."""
     analyses = tuple(analyses)
     names = display_names(analyses)
     categories = load_taxonomy().ids
@@ -96,7 +102,8 @@ def compare(analyses, *, with_counterparts: bool = True, workers: int = 1) -> Co
     for a, name in zip(analyses, names):
         for cat, cell in _cells(a, categories).items():
             matrix[(cat, name)] = cell
-    counterparts = _counterparts(analyses, names, workers) if with_counterparts else {}
+    counterparts = (_counterparts(analyses, names, workers)
+                    if with_counterparts and len(analyses) <= MAX_COUNTERPARTS else {})
     return Comparison(analyses, names, categories, matrix, counterparts)
 
 

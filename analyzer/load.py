@@ -47,6 +47,8 @@ def load(path: str | Path, *, max_bytes: int = 20 * 2**20) -> Document:
     if len(data) > max_bytes:
         raise InputError(source, f"is {len(data) / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit",
                          "split it, or raise the limit with --max-mb")
+    if not data:
+        raise InputError(source, "is empty (0 bytes), it contains no text", "check that the export or copy worked")
     kind = sniff(data, path.suffix.lower(), source)
     reader = {"text": _read_text, "docx": _read_docx, "pdf": _read_pdf, "html": _read_html}[kind]
     text, fmt, meta = reader(data, source)
@@ -87,6 +89,9 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mixed = _decode_lines(data)
+    if mixed is not None:
+        return mixed, "utf-8+gb18030"
     if _looks_utf16(data):
         for enc in ("utf-16-le", "utf-16-be"):
             try:
@@ -103,6 +108,25 @@ def decode(data: bytes) -> tuple[str, str]:
     if best is None:
         raise ValueError("undecodable")
     return str(best), best.encoding
+
+
+def _decode_lines(data: bytes) -> str | None:
+    """Text whose lines are partly UTF-8 and partly GBK (files pasted together): line by line.
+
+    None unless both kinds are really there."""
+    lines = data.split(b"\n")
+    out, utf8, gbk = [], 0, 0
+    for line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+            utf8 += any(b >= 0x80 for b in line)
+        except UnicodeDecodeError:
+            try:
+                out.append(line.decode("gb18030"))
+                gbk += 1
+            except UnicodeDecodeError:
+                return None
+    return "\n".join(out) if utf8 and gbk else None
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -129,6 +153,8 @@ def _read_text(data: bytes, source: str) -> tuple[str, str, dict]:
     except ValueError:
         raise InputError(source, "is not text in any encoding the analyzer knows",
                          "save it as UTF-8 text, .docx or .pdf")
+    if not text.replace("\x00", "").strip():
+        raise InputError(source, "contains no text", "check that it is the contract and not an empty export")
     if not _readable(text.replace("\x00", "")):
         raise InputError(source, "does not look like text (binary content)",
                          "pass the contract as .txt, .docx or .pdf")

@@ -63,6 +63,11 @@ def analyze_many(paths, settings: Settings | dict | None = None, *, progress=Non
             done.append(analyze(path, s))
         except InputError as e:
             failed.append(Failure(str(path), str(e)))
+        except RecursionError:
+            failed.append(Failure(str(path), f"{path}: too deeply nested to read; pass it as plain text"))
+        except Exception as e:  # a defect of ours must not lose the other files
+            failed.append(Failure(str(path), f"{path}: internal error ({type(e).__name__}: {e}); "
+                                             "the other files were analyzed; please report this file"))
         if progress:
             progress()
     return done, failed

@@ -12,8 +12,8 @@ def outline(a: Analysis) -> str:
              f"roles    {p.role_evidence or 'not found'}"]
     if a.document.metadata.get("summary"):
         lines.append("note     the file wraps the original in a note; only the original is analyzed")
-    lines.append("terms    " + ", ".join(f"{k}={v:g}" for k, v in a.terms.values().items() if v is not None)
-                 or "terms    none stated")
+    stated = ", ".join(f"{k}={v:g}" for k, v in a.terms.values().items() if v is not None)
+    lines.append(f"terms    {stated or 'none stated'}")
     if a.issues:
         lines.append("document issues:")
         lines += [f"  ! {i.code}: {i.message}" for i in a.issues]
