@@ -146,3 +146,47 @@ def compare_cmd(paths, out, vendor_role, max_mb, fail_on):
         click.echo(f"  {rank}. {name}  risk {score:g}")
     _report_failures(failed)
     sys.exit(_exit_code(analyses, failed, fail_on))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Folder for the Parquet tables.")
+@click.option("--jobs", type=click.IntRange(1, 256), default=1, show_default=True, help="Parallel processes.")
+@click.option("--scheduler", default=None, help="Run on a Dask cluster instead: tcp://HOST:PORT of its scheduler.")
+@click.option("--chunk-size", type=click.IntRange(1, 10000), default=25, show_default=True,
+              help="Files per unit of work.")
+@click.option("--vendor-role", type=click.Choice(["甲方", "乙方"]), default=None)
+@click.option("--max-mb", type=float, default=None, help="Largest input file in MB (default 20).")
+def batch(paths, out, jobs, scheduler, chunk_size, vendor_role, max_mb):
+    """Analyze a whole contract repository into Parquet tables (contracts, clauses, findings,
+    protections, errors). Resumes where it stopped: files already done are skipped by sha256.
+
+    Example: analyzer batch contracts/ --out reports/corpus --jobs 2
+    """
+    from . import batch as batch_mod
+    from .errors import AnalyzerError
+    settings = _settings(vendor_role, max_mb)
+    bar = None
+    try:
+        if sys.stderr.isatty():
+            from rich.progress import Progress
+            bar = Progress(transient=True)
+            bar.start()
+            task = bar.add_task("analyzing", total=None)
+            progress = lambda n: bar.advance(task, n)  # noqa: E731
+        else:
+            progress = None
+        result = batch_mod.run(paths, out, jobs=jobs, scheduler=scheduler, chunk_size=chunk_size,
+                               settings=settings, progress=progress)
+    except AnalyzerError as e:
+        click.echo(f"batch: {e}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except OSError as e:
+        click.echo(f"batch: cannot reach the scheduler or write to {out} ({e})", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    finally:
+        if bar is not None:
+            bar.stop()
+    click.echo(f"analyzed {result.analyzed}, skipped {result.skipped} already done, {result.failed} failed; "
+               f"tables in {out}: " + ", ".join(f"{t} {n}" for t, n in result.counts.items()))
+    sys.exit(EXIT_BAD_INPUT if result.failed else EXIT_OK)

@@ -1,0 +1,221 @@
+"""Corpus mode: analyze thousands of files in parallel into Parquet tables.
+
+Work is cut into chunks of files; each chunk is analyzed in a worker (a local process or a Dask
+worker) and comes back as plain rows, which the parent writes as one part file per chunk
+(``parts/``, written atomically). A restarted batch skips every file whose path and sha256 are already
+in a complete part, so an interrupted batch resumes where it stopped. At the end the parts are merged into
+``contracts.parquet``, ``clauses.parquet``, ``findings.parquet``, ``protections.parquet`` and
+``errors.parquet``, sorted so that the same inputs always give the same tables.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import TERM_KEYS
+from .settings import Settings
+
+TABLES = ("contracts", "clauses", "findings", "protections", "errors")
+SORT_KEYS = {"contracts": ["source"], "clauses": ["source", "start", "id"],
+             "findings": ["source", "start", "flag", "clause_id"], "protections": ["source", "start", "code"],
+             "errors": ["source"]}
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def rows_of(analysis) -> dict[str, list[dict]]:
+    """One analysis as plain rows for every table."""
+    a, d = analysis, analysis.document
+    key = {"sha256": d.sha256, "source": d.source}
+    contract = dict(key, format=d.format, vendor=a.vendor, customer=a.customer, vendor_role=a.parties.vendor_role,
+                    risk_score=a.risk_score, clauses=len(a.clauses), findings=len(a.findings),
+                    protections=len(a.protections), document_issues=",".join(i.code for i in a.issues),
+                    **{k: v for k, v in a.terms.values().items()})
+    clauses = [dict(key, id=c.id, number=c.number, path=c.label, category=c.category,
+                    categories=",".join(c.categories), one_sidedness=a.clause_scores.get(c.id, 0.0),
+                    start=c.start, end=c.end, text=c.text) for c in a.clauses]
+    findings = [dict(key, flag=f.flag, severity=f.severity, mutual=f.mutual, clause_id=f.clause_id, quote=f.quote,
+                     rule=f.rule, start=f.start, end=f.end, explanation=f.explanation) for f in a.findings]
+    protections = [dict(key, code=p.code, clause_id=p.clause_id, quote=p.quote, rule=p.rule, start=p.start, end=p.end)
+                   for p in a.protections]
+    return {"contracts": [contract], "clauses": clauses, "findings": findings, "protections": protections,
+            "errors": []}
+
+
+def analyze_chunk(paths: list[str], settings: dict) -> dict[str, list[dict]]:
+    """Analyze a chunk of files (in a worker); bad files become error rows."""
+    from .pipeline import analyze_many
+    done, failed = analyze_many(paths, Settings.resolve(settings))
+    out: dict[str, list[dict]] = {t: [] for t in TABLES}
+    for a in done:
+        for t, rows in rows_of(a).items():
+            out[t].extend(rows)
+    for f in failed:
+        try:
+            sha = _sha256(Path(f.source))
+        except OSError:
+            sha = ""
+        out["errors"].append({"sha256": sha, "source": f.source, "message": f.message})
+    return out
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    out: Path
+    analyzed: int
+    skipped: int
+    failed: int
+    counts: dict
+
+
+def _schema(table: str):
+    import pyarrow as pa
+    s, i, f, b = pa.string(), pa.int64(), pa.float64(), pa.bool_()
+    key = [("sha256", s), ("source", s)]
+    cols = {
+        "contracts": key + [("format", s), ("vendor", s), ("customer", s), ("vendor_role", s), ("risk_score", f),
+                            ("clauses", i), ("findings", i), ("protections", i), ("document_issues", s)]
+                     + [(k, f) for k in TERM_KEYS],
+        "clauses": key + [("id", s), ("number", s), ("path", s), ("category", s), ("categories", s),
+                          ("one_sidedness", f), ("start", i), ("end", i), ("text", s)],
+        "findings": key + [("flag", s), ("severity", s), ("mutual", b), ("clause_id", s), ("quote", s), ("rule", s),
+                           ("start", i), ("end", i), ("explanation", s)],
+        "protections": key + [("code", s), ("clause_id", s), ("quote", s), ("rule", s), ("start", i), ("end", i)],
+        "errors": key + [("message", s)],
+    }[table]
+    return pa.schema(cols)
+
+
+def _write_part(parts: Path, rows: dict[str, list[dict]]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    shas = sorted(r["sha256"] + r["source"] for t in ("contracts", "errors") for r in rows[t])
+    name = hashlib.sha256("\n".join(shas).encode()).hexdigest()[:16]
+    for table in TABLES:
+        tmp = parts / f".{table}-{name}.parquet.tmp"
+        pq.write_table(pa.Table.from_pylist(rows[table], schema=_schema(table)), tmp)
+        os.replace(tmp, parts / f"{table}-{name}.parquet")
+
+
+def _done(parts: Path) -> set[tuple[str, str]]:
+    """(sha256, source) of every file already in a complete part; incomplete parts are removed.
+
+    A file is done when the same path with the same bytes was analyzed: a changed file is redone."""
+    import pyarrow.parquet as pq
+    names = {p.name.split("-", 1)[1] for p in parts.glob("*-*.parquet")}
+    done = set()
+    for name in sorted(names):
+        if not all((parts / f"{t}-{name}").exists() for t in TABLES):
+            for t in TABLES:  # a batch died while writing this part: it will be redone
+                (parts / f"{t}-{name}").unlink(missing_ok=True)
+            continue
+        for table in ("contracts", "errors"):
+            t = pq.read_table(parts / f"{table}-{name}", columns=["sha256", "source"])
+            done.update(zip(t.column("sha256").to_pylist(), t.column("source").to_pylist()))
+    return done
+
+
+def merge(out: Path) -> dict[str, int]:
+    """Merge the parts into the final tables, sorted; returns row counts."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    parts = out / "parts"
+    counts = {}
+    for table in TABLES:
+        files = sorted(parts.glob(f"{table}-*.parquet"))
+        t = pa.concat_tables([pq.read_table(f) for f in files]) if files else _schema(table).empty_table()
+        t = t.cast(_schema(table))
+        if t.num_rows:
+            t = t.sort_by([(k, "ascending") for k in SORT_KEYS[table]])
+        pq.write_table(t, out / f"{table}.parquet")
+        counts[table] = t.num_rows
+    return counts
+
+
+def run(paths, out, *, jobs: int = 1, scheduler: str | None = None, chunk_size: int = 25,
+        settings: Settings | dict | None = None, progress=None, on_part=None) -> BatchResult:
+    """Analyze every contract file under ``paths`` into Parquet tables in ``out``.
+
+    ``scheduler`` is a Dask scheduler address (tcp://HOST:PORT); otherwise ``jobs`` local processes.
+    ``on_part`` is called after each part is written (tests use it to interrupt a batch).
+    """
+    from .pipeline import expand
+    s = Settings.resolve(settings)
+    out = Path(out)
+    parts = out / "parts"
+    parts.mkdir(parents=True, exist_ok=True)
+    files = expand(paths)
+    done = _done(parts)
+    todo, skipped = [], 0
+    for f in files:
+        try:
+            sha = _sha256(f)
+        except OSError:
+            sha = None
+        if sha is not None and (sha, str(f)) in done:
+            skipped += 1
+        else:
+            todo.append(str(f))
+    chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
+    settings_dict = {"vendor_role": s.vendor_role, "max_file_mb": s.max_file_mb, "workers": 1}
+    analyzed = failed = 0
+
+    def collect(rows):
+        nonlocal analyzed, failed
+        _write_part(parts, rows)
+        analyzed += len(rows["contracts"])
+        failed += len(rows["errors"])
+        if progress:
+            progress(len(rows["contracts"]) + len(rows["errors"]))
+        if on_part:
+            on_part()
+
+    if scheduler:
+        _run_dask(scheduler, chunks, settings_dict, collect)
+    elif jobs <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            collect(analyze_chunk(chunk, settings_dict))
+    else:
+        _run_processes(jobs, chunks, settings_dict, collect)
+    counts = merge(out)
+    return BatchResult(out, analyzed, skipped, failed, counts)
+
+
+def _warm() -> None:
+    from .pipeline import aligner
+    aligner()
+
+
+def _run_processes(jobs, chunks, settings_dict, collect) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    ctx = multiprocessing.get_context("spawn" if os.name == "nt" else "fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_warm) as pool:
+        futures = [pool.submit(analyze_chunk, c, settings_dict) for c in chunks]
+        try:
+            for fut in as_completed(futures):
+                collect(fut.result())
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+
+
+def _run_dask(address, chunks, settings_dict, collect) -> None:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        from .errors import SettingsError
+        raise SettingsError("--scheduler needs Dask: pip install 'analyzer[distributed]'")
+    with Client(address, timeout="30s") as client:
+        futures = client.map(analyze_chunk, chunks, settings=settings_dict, pure=False)
+        for fut in as_completed(futures):
+            collect(fut.result())
