@@ -81,9 +81,10 @@ class Aligner:
         squashed = [_squash(t) for t in texts]
         kw = np.array([[self._keyword_score(s, words) for words in self.keywords_] for s in squashed])
         head = np.zeros((n, k))
-        if headings is not None:
-            head = np.array([[self._keyword_score(_squash(h), words) if h else 0.0
-                              for words in self.keywords_] for h in headings])
+        if headings is not None:  # many clauses share a heading: score each heading once
+            distinct = {h: [self._keyword_score(_squash(h), words) if h else 0.0 for words in self.keywords_]
+                        for h in set(headings)}
+            head = np.array([distinct[h] for h in headings])
         cut = [self.tokenizer_.words(s) for s in squashed]
         sim_w = (self.word_vectorizer_.transform(cut) @ self.word_exemplars_.T).toarray()
         sim_c = (self.char_vectorizer_.transform(squashed) @ self.char_exemplars_.T).toarray()

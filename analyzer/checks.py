@@ -27,6 +27,8 @@ FORUM = re.compile(
     r"(?=[^。；]{0,14}(?:诉讼|起诉|仲裁|裁决|管辖|解决|审理))")
 AUTO_RENEW = re.compile(r"续展|自动续(?:约|期|签|订)|自动延(?:续|长)")
 NO_RENEW = re.compile(r"视为(?:不再|不|放弃)续(?:约|签|订|展)|不再续约")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 MID_SENTENCE = ("，", ",", "、", "（", "(", "【", "“", "...", "…")
 MAX_QUOTE = 40
 
@@ -193,8 +195,8 @@ def conflicting_clauses(clauses, parties: Parties | None = None) -> list[Documen
 def language(clauses, parties=None) -> list[DocumentIssue]:
     """A project code: the text is mostly not Chinese, so the rules (written for Chinese) see little."""
     text = "".join(c.text for c in clauses)
-    letters = sum(1 for ch in text if ch.isalpha())
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    han = len(HAN.findall(text))
+    letters = han + len(LATIN.findall(text))
     if letters >= 200 and han < 0.2 * letters:
         return [DocumentIssue("not_chinese", f"正文大部分不是中文（汉字 {han} / 字母 {letters}）：本工具的规则针对中文合同，"
                                              "结果可能遗漏风险，请使用中文文本或人工审阅")]
