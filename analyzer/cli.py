@@ -52,6 +52,13 @@ def _exit_code(analyses, failed, fail_on) -> int:
     return EXIT_OK
 
 
+VENDOR_ROLE = click.option("--vendor-role", type=click.Choice(["甲方", "乙方"]), default=None,
+                           help="Which party provides the service, when the detection gets it wrong.")
+MAX_MB = click.option("--max-mb", type=float, default=None, help="Largest input file in MB (default 20).")
+FAIL_ON = click.option("--fail-on", type=click.Choice(SEVERITY_ORDER), default=None,
+                       help="Exit 1 when a finding of this severity or higher is found.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="analyzer")
 def main():
@@ -65,11 +72,9 @@ def main():
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: a readable outline; json: the machine-readable result.")
-@click.option("--vendor-role", type=click.Choice(["甲方", "乙方"]), default=None,
-              help="Which party provides the service, when the detection gets it wrong.")
-@click.option("--max-mb", type=float, default=None, help="Largest input file in MB (default 20).")
-@click.option("--fail-on", type=click.Choice(SEVERITY_ORDER), default=None,
-              help="Exit 1 when a finding of this severity or higher is found.")
+@VENDOR_ROLE
+@MAX_MB
+@FAIL_ON
 def analyze(paths, fmt, vendor_role, max_mb, fail_on):
     """Analyze contracts: parties, clause tree, document issues, terms and findings.
 
@@ -91,7 +96,7 @@ def analyze(paths, fmt, vendor_role, max_mb, fail_on):
 @main.command(name="eval")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--vendor-role", type=click.Choice(["甲方", "乙方"]), default=None)
+@VENDOR_ROLE
 @click.option("--verbose", "-v", is_flag=True, help="List every missed and false item.")
 def evaluate(gold, paths, vendor_role, verbose):
     """Score the analysis of PATHS against a gold file (same figures as the spec's scorer).
@@ -118,11 +123,9 @@ def evaluate(gold, paths, vendor_role, verbose):
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False),
               help="Folder for the report; nothing is written outside it.")
-@click.option("--vendor-role", type=click.Choice(["甲方", "乙方"]), default=None,
-              help="Which party provides the service, for every contract given.")
-@click.option("--max-mb", type=float, default=None, help="Largest input file in MB (default 20).")
-@click.option("--fail-on", type=click.Choice(SEVERITY_ORDER), default=None,
-              help="Exit 1 when a finding of this severity or higher is found.")
+@VENDOR_ROLE
+@MAX_MB
+@FAIL_ON
 def compare_cmd(paths, out, vendor_role, max_mb, fail_on):
     """Compare vendors: HTML report, Excel, Markdown, negotiation briefs, charts, CSV, JSON.
 
@@ -155,8 +158,8 @@ def compare_cmd(paths, out, vendor_role, max_mb, fail_on):
 @click.option("--scheduler", default=None, help="Run on a Dask cluster instead: tcp://HOST:PORT of its scheduler.")
 @click.option("--chunk-size", type=click.IntRange(1, 10000), default=25, show_default=True,
               help="Files per unit of work.")
-@click.option("--vendor-role", type=click.Choice(["甲方", "乙方"]), default=None)
-@click.option("--max-mb", type=float, default=None, help="Largest input file in MB (default 20).")
+@VENDOR_ROLE
+@MAX_MB
 def batch(paths, out, jobs, scheduler, chunk_size, vendor_role, max_mb):
     """Analyze a whole contract repository into Parquet tables (contracts, clauses, findings,
     protections, errors). Resumes where it stopped: files already done are skipped by sha256.
