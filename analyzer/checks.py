@@ -105,17 +105,10 @@ SEQUENCED = {"chapter", "article", "cn", "cn_paren", "paren", "arabic", "half_pa
 def numbering_anomaly(clauses, parties=None) -> list[DocumentIssue]:
     groups: dict[tuple, list[Clause]] = defaultdict(list)
     by_id = {c.id: c for c in clauses}
-    seen_ids = set()
     for c in clauses:
-        if not c.number or not (c.style in SEQUENCED or c.style.startswith("dotted")):
-            continue
-        key = (c.parent, c.style)
-        group = groups[key]
-        if group and group[-1].number == c.number and group[-1].id in seen_ids \
-                and int(c.id[1:]) == int(group[-1].id[1:]) + 1 and c.text[:1] != group[-1].text[:1]:
-            continue  # a long clause split in two pieces
-        group.append(c)
-        seen_ids.add(c.id)
+        # the later pieces of a long clause split in two do not start with its number: _value is None
+        if c.number and (c.style in SEQUENCED or c.style.startswith("dotted")):
+            groups[(c.parent, c.style)].append(c)
     problems = []
     for (parent, style), group in groups.items():
         prev = None

@@ -30,10 +30,10 @@ def findings(a: Analysis, vendor: str | None = None):
     rows = [{"vendor": vendor or a.name, "severity": f.severity, "flag": f.flag, "label": book.label(f.flag),
              "mutual": f.mutual, "clause_id": f.clause_id, "clause": a.clause(f.clause_id).label,
              "quote": f.quote, "explanation": f.explanation, "legal_basis": f.legal_basis, "rule": f.rule,
-             "start": f.start, "end": f.end}
+             "details": "; ".join(f"{k}={v}" for k, v in f.details.items()), "start": f.start, "end": f.end}
             for f in a.findings]
     cols = ["vendor", "severity", "flag", "label", "mutual", "clause_id", "clause", "quote", "explanation",
-            "legal_basis", "rule", "start", "end"]
+            "legal_basis", "rule", "details", "start", "end"]
     return _pd().DataFrame(rows, columns=cols)
 
 

@@ -56,6 +56,7 @@ class Finding:
     explanation: str
     legal_basis: str
     value: float | None = None
+    details: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Protection:
     end: int
     rule: str
     explanation: str
+    details: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

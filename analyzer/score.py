@@ -34,6 +34,20 @@ SPEC_FLAGS = ("non_refundable", "excessive_penalty", "liability_cap", "liability
 SPEC_PROTECTIONS = ("refund_on_vendor_fault", "customer_termination_right", "vendor_penalty",
                     "data_protection", "advance_notice", "service_commitment")
 SENTENCE = re.compile(r"[^。；;!?！？]+[。；;!?！？]?")
+_N = r"(?P<n>\d+|[零一二两三四五六七八九十百]+)"
+NOTICE_PERIOD = re.compile(rf"(?:提前|事先|预先|[到届]期前|之前|前)\s*{_N}\s*个?(?P<unit>工作日|自然日|日|天|小时|个月|月)"
+                           r"[^。；]{0,8}(?:通知|告知|公告)")
+CURE_PERIOD = re.compile(rf"{_N}\s*个?(?P<unit>工作日|自然日|日|天|小时)(?:内|之内)[^。；]{{0,6}}"
+                         r"(?:纠正|改正|补正|整改|补足|续费|付款|支付|交清)")
+GRACE_PERIOD = re.compile(rf"(?:超过|逾期|满|停断|欠费)\s*{_N}\s*个?(?P<unit>工作日|自然日|日|天|个月)")
+CAP_BASIS = re.compile(r"(?:不超过|不得超过|最高不超过|上限为?|以)(?P<basis>[^。；，,]{2,24}?)(?:为限|。|；|，|,|$)")
+DETAILS = {
+    "liability_cap": ("cap_basis",),
+    "unilateral_suspension": ("notice", "grace"),
+    "unilateral_termination": ("notice", "grace", "cure"),
+    "advance_notice": ("notice",),
+    "customer_termination_right": ("cure", "grace"),
+}
 MEASURES = ("penalty", "vendor_penalty", "vendor_seat")
 
 
@@ -223,6 +237,31 @@ def match_text(rule: Rule, text: str, context: Context, parties: Parties | None 
 
 # -- annotating ------------------------------------------------------------------------------
 
+def _days(m: re.Match) -> float:
+    from .numerals import to_number
+    n, unit = to_number(m.group("n")), m.group("unit")
+    return {"小时": n / 24, "个月": n * 30, "月": n * 30}.get(unit, n)
+
+
+def details(code: str, sentence: str) -> dict:
+    """Numbers a reader wants beside a finding: the cap's basis, notice, grace and cure periods (days)."""
+    out: dict = {}
+    for what in DETAILS.get(code, ()):
+        if what == "cap_basis":
+            m = CAP_BASIS.search(sentence)
+            if m:
+                out["cap_basis"] = m.group("basis")
+            continue
+        pattern = {"notice": NOTICE_PERIOD, "cure": CURE_PERIOD, "grace": GRACE_PERIOD}[what]
+        m = pattern.search(sentence)
+        if m:
+            try:
+                out[f"{what}_days"] = round(_days(m), 2)
+            except ValueError:
+                pass
+    return out
+
+
 def _bump(severity: str, step: int) -> str:
     i = max(0, min(len(SEVERITIES) - 1, SEVERITIES.index(severity) + step))
     return SEVERITIES[i]
@@ -274,19 +313,19 @@ def score(clauses: tuple[Clause, ...], parties: Parties, *, to_source=None,
             a, b, hit = hits[0]
             quote, qs, qe = _quote(clause, v, a, b)
             start, end = to_source(clause, qs, qe) if to_source else (clause.start, clause.end)
+            facts = details(rule.code, " ".join(v.text[x:y] for x, y, _ in hits))
             if rule.kind == "protection":
                 protections.append(Protection(rule.code, clause.id, clause.text, quote, start, end, rule.id,
-                                              f"{book.label(rule.code)}：「{quote}」。{rule.why}。"))
+                                              f"{book.label(rule.code)}：「{quote}」。{rule.why}。", facts))
                 continue
             escalated = any(h.escalated for _, _, h in hits)
             mutual = all(h.mutual for _, _, h in hits)
             value = max((h.value for _, _, h in hits if h.value is not None), default=None)
             findings.append(Finding(
-                flag=rule.code, severity=rule.severity, mutual=mutual, clause_id=clause.id, text=clause.text,
-                quote=quote, start=start, end=end, rule=rule.id, category=clause.category,
+                flag=rule.code, severity=_bump(rule.severity, int(escalated)), mutual=mutual, clause_id=clause.id,
+                text=clause.text, quote=quote, start=start, end=end, rule=rule.id, category=clause.category,
                 explanation="", legal_basis=book.legal[rule.legal]["cite"] if rule.legal else "",
-                value=value if value is not None else None))
-            findings[-1] = replace(findings[-1], severity=_bump(rule.severity, int(escalated)))
+                value=value, details=facts))
     findings = _mutual_penalties(findings, clauses, parties, book)
     findings = [replace(f, explanation=_explain(book, _rule(book, f.rule), _clause(clauses, f.clause_id),
                                                 f.quote, f.severity, f.mutual, f.value))

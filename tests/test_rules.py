@@ -73,3 +73,13 @@ def test_resources_are_plain_yaml():
     root = Path(__file__).resolve().parent.parent / "analyzer" / "resources"
     for f in ("rules.yaml", "taxonomy.yaml", "legal.yaml", "defaults.yaml"):
         assert isinstance(yaml.safe_load((root / f).read_text(encoding="utf-8")), dict)
+
+
+def test_numbers_beside_findings():
+    from analyzer.score import details
+    assert details("liability_cap", "乙方的赔偿总额不超过甲方已支付的服务费为限。") == {"cap_basis": "甲方已支付的服务费"}
+    assert details("advance_notice", "乙方应提前三日通知甲方。") == {"notice_days": 3}
+    assert details("unilateral_termination", "系统停断7天仍未续费的，合同自动终止。") == {"grace_days": 7}
+    got = details("customer_termination_right", "违约方应在二十日内纠正，否则守约方有权终止协议。")
+    assert got == {"cure_days": 20}
+    assert details("exclusivity", "甲方优先选择乙方。") == {}
