@@ -11,7 +11,7 @@ from analyzer.comparison import compare
 from analyzer.pipeline import analyze
 
 HOSTILE = """服务协议
-甲方：<script>alert('x')</script>某某公司
+甲方：<script>alert('x')</script>某某公司| **粗体** [链接](http://example.invalid)
 乙方：../../etc/x
 =HYPERLINK("http://example.invalid","点我")
 一、乙方向甲方提供呼叫中心服务。
@@ -130,6 +130,12 @@ def test_hostile_names_are_escaped_and_files_stay_inside(tmp_path):
     assert (src / "hostile.txt").read_bytes() == before
     md = (out / "comparison.md").read_text(encoding="utf-8")
     assert "<script>" not in md
+    brief = next((out / "briefs").glob("*.md")).read_text(encoding="utf-8")
+    for text in (md, brief):
+        assert "](http" not in text and "**粗体**" not in text
+    from analyzer.render.safe import md as escape_md
+    cell = escape_md("某某公司| **粗体** [链接](http://x)\n# 标题", table=True)
+    assert "\\|" in cell and "\\*\\*粗体\\*\\*" in cell and "\\[链接\\]" in cell and "\n" not in cell
     from openpyxl import load_workbook
     cells = [c.value for row in load_workbook(out / "comparison.xlsx")["Clauses"].iter_rows() for c in row]
     assert not any(isinstance(v, str) and v.startswith("=") for v in cells)
