@@ -91,10 +91,12 @@ class Parties:
     vendor_role: str | None
     customer_role: str | None
     role_evidence: str
+    provider: str | None = None  # the named provider of a text without 甲方/乙方 (您 and 腾讯云, …)
+    provider_aliases: tuple[str, ...] = ()  # its names as the text uses them
 
     @property
     def vendor(self) -> str | None:
-        return self._name(self.vendor_role)
+        return self._name(self.vendor_role) or self.provider
 
     @property
     def customer(self) -> str | None:

@@ -77,6 +77,45 @@ def detect_vendor_role(text: str) -> tuple[str | None, str]:
     return role, first[role]
 
 
+COMPANY = r"[\u4e00-\u9fffA-Za-z0-9（）()·]{2,40}?(?:股份有限公司|有限责任公司|有限公司|集团|公司)"
+SHORT_NAME = re.compile(rf"(?P<full>{COMPANY})[（(](?:以下)?简称[:：]?[“\"「]?(?P<short>[^”\"」）)，,]{{1,20}})")
+PROVIDER_PHRASES = (
+    re.compile(r"您与(?P<name>[^，。、\s“”\"]{2,30}?)之间"),
+    re.compile(rf"感谢您(?:选择|使用)(?P<name>{COMPANY})"),
+    re.compile(rf"(?P<name>{COMPANY})(?:向您|为您)提供"),
+)
+
+
+LEAD_WORDS = ("用户购买", "用户使用", "用户", "您", "是由", "由", "购买", "选择", "使用", "感谢", "本服务由")
+
+
+def _company(name: str) -> str:
+    """A company name without the words of the sentence it was found in (是由…, 用户购买…)."""
+    changed = True
+    while changed:
+        changed = False
+        for lead in LEAD_WORDS:
+            if name.startswith(lead) and len(name) - len(lead) >= 4:
+                name, changed = name[len(lead):], True
+    return name
+
+
+def provider(text: str) -> tuple[str | None, tuple[str, ...]]:
+    """The named provider of a text that does not use 甲方/乙方, and the names it goes by."""
+    head = fold(text[:3000])
+    shorts: dict[str, str] = {}
+    for m in SHORT_NAME.finditer(head):
+        shorts.setdefault(m.group("short"), _company(m.group("full")))
+    for pat in PROVIDER_PHRASES:
+        m = pat.search(head)
+        if m:
+            name = m.group("name")
+            full = shorts.get(name, _company(name))
+            aliases = {full, name} | {short for short, f in shorts.items() if f == full}
+            return value_from_fold(text[:3000], full), tuple(sorted(aliases, key=len, reverse=True))
+    return None, ()
+
+
 def parties(text: str, clauses: tuple[Clause, ...], *, vendor_role: str | None = None) -> Parties:
     """Names from the heading and the signature block, and the roles."""
     first_numbered = next((i for i, c in enumerate(clauses) if c.number), len(clauses))
@@ -91,14 +130,19 @@ def parties(text: str, clauses: tuple[Clause, ...], *, vendor_role: str | None =
         evidence = "set by the user"
     else:
         vendor_role, evidence = detect_vendor_role(text)
-        if vendor_role is None and "乙方" in roles_present:
+        if vendor_role is None and ("乙方" in names or "乙方" in signature):
             vendor_role, evidence = "乙方", "no provider phrase found; 乙方 assumed"
     customer_role = None
     if vendor_role:
         others = [r for r in ("甲方", "乙方") if r != vendor_role and r in roles_present]
         customer_role = others[0] if others else None
+    named, aliases = (None, ())
+    if vendor_role is None:
+        named, aliases = provider(text)
+        if named:
+            evidence = f"no 甲方/乙方; the provider is named: {named}"
     return Parties(names=names, signature_names=signature, vendor_role=vendor_role,
-                   customer_role=customer_role, role_evidence=evidence)
+                   customer_role=customer_role, role_evidence=evidence, provider=named, provider_aliases=aliases)
 
 
 # In documents without 甲方/乙方 the parties go by other words.
@@ -128,11 +172,33 @@ def view(text: str, p: Parties | None) -> View:
     """The role-normalised matching view of ``text`` (see View). Cached: every stage asks."""
     swap = p is not None and p.vendor_role == "甲方"
     aliases = p is None or p.vendor_role is None
-    return _view(text, swap, aliases)
+    names = p.provider_aliases if p is not None and aliases else ()
+    return _view(text, swap, aliases, names)
+
+
+def _replace_names(s: str, index: list[int], names: tuple[str, ...]) -> tuple[str, list[int]]:
+    """Write each of ``names`` (longest first) as 乙方, keeping the index map."""
+    for name in names:
+        if not name or name not in s:
+            continue
+        out, idx, pos = [], [], 0
+        while True:
+            k = s.find(name, pos)
+            if k < 0:
+                break
+            out.append(s[pos:k])
+            idx.extend(index[pos:k])
+            out.append("乙方")
+            idx.extend([index[k], index[k + len(name) - 1]])
+            pos = k + len(name)
+        out.append(s[pos:])
+        idx.extend(index[pos:])
+        s, index = "".join(out), idx
+    return s, index
 
 
 @functools.lru_cache(maxsize=4096)
-def _view(text: str, swap: bool, aliases: bool) -> View:
+def _view(text: str, swap: bool, aliases: bool, names: tuple[str, ...] = ()) -> View:
     folded = fold(text)
     chars, index = [], []
     for i, ch in enumerate(folded):
@@ -142,6 +208,8 @@ def _view(text: str, swap: bool, aliases: bool) -> View:
     s = "".join(chars)
     if swap:
         s = _SWAP.sub(lambda m: "乙方" if m.group(0) == "甲方" else "甲方", s)
+    if names:
+        s, index = _replace_names(s, index, tuple(fold(n).replace(" ", "") for n in names))
     if aliases:
         out, idx, last = [], [], 0
         for m in _ALIAS.finditer(s):

@@ -60,3 +60,11 @@ def test_view_swaps_roles_so_rules_see_the_vendor_as_yifang():
 
 def test_view_maps_other_role_words_when_there_is_no_jiafang():
     assert view("您同意本公司可以调整价格", None).text == "甲方同意乙方可以调整价格"
+
+
+def test_provider_named_in_terms_without_jiafang_yifang():
+    text = ("在线客服服务条款\n用户购买杭州某某网络科技有限公司（以下简称“某某云”）提供的服务。\n"
+            "本条款是您与某某云之间的协议。\n某某云有权随时暂停服务，且无需通知。\n")
+    p = _parties(text)
+    assert p.vendor == "杭州某某网络科技有限公司" and p.customer is None
+    assert view("某某云有权随时暂停服务", p).text == "乙方有权随时暂停服务"
