@@ -304,8 +304,8 @@ def score(clauses: tuple[Clause, ...], parties: Parties, *, to_source=None,
         sents = [(a, b, v.text[a:b]) for a, b in sentences(v.text)]
         done: set[str] = set()
         for rule in book.rules:
-            if rule.code in done:
-                continue
+            if rule.code in done or not any(p.search(v.text) for p in rule.patterns):
+                continue  # a pattern that finds nothing in the clause finds nothing in its sentences
             hits = [(a, b, h) for a, b, s in sents for h in [match(rule, s, ctx)] if h]
             if not hits:
                 continue

@@ -7,6 +7,7 @@ of Chinese contracts. Clauses longer than ``max_chars`` are split at sentence en
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -43,8 +44,9 @@ class Marker:
     length: int  # characters of the marker in the stripped line
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_marker(line: str) -> Marker | None:
-    """The numbering at the start of a line, if any."""
+    """The numbering at the start of a line, if any (cached: several stages ask of the same lines)."""
     s = fold(line.lstrip(" \t\u3000"))
     for style, pat in MARKERS:
         m = pat.match(s)
