@@ -24,7 +24,7 @@ import yaml
 from .errors import ResourceError
 from .model import Clause, Finding, Parties, Protection
 from .parties import View, view
-from .terms import penalties
+from .terms import SENTENCES, penalties
 
 SEVERITIES = ("low", "medium", "high")
 SEVERITY_CN = {"high": "高", "medium": "中", "low": "低"}
@@ -33,7 +33,6 @@ SPEC_FLAGS = ("non_refundable", "excessive_penalty", "liability_cap", "liability
               "vendor_forum", "minimum_commitment", "customer_indemnity", "exclusivity")
 SPEC_PROTECTIONS = ("refund_on_vendor_fault", "customer_termination_right", "vendor_penalty",
                     "data_protection", "advance_notice", "service_commitment")
-SENTENCE = re.compile(r"[^。；;!?！？]+[。；;!?！？]?")
 _N = r"(?P<n>\d+|[零一二两三四五六七八九十百]+)"
 NOTICE_PERIOD = re.compile(rf"(?:提前|事先|预先|[到届]期前|之前|前)\s*{_N}\s*个?(?P<unit>工作日|自然日|日|天|小时|个月|月)"
                            r"[^。；]{0,8}(?:通知|告知|公告)")
@@ -188,7 +187,7 @@ def rulebook() -> RuleBook:
 # -- matching (pure) -------------------------------------------------------------------------
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in SENTENCE.finditer(text)]
+    return [(m.start(), m.end()) for m in SENTENCES.finditer(text)]
 
 
 def match(rule: Rule, sentence: str, context: Context) -> Hit | None:
