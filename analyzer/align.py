@@ -4,7 +4,8 @@
 keywords, ``transform(clauses)`` returns new clauses carrying their categories. The score of a
 clause for a category mixes three signals:
 
-- keyword evidence: distinct taxonomy keywords in the clause (and, weaker, in its headings);
+- keyword evidence: distinct taxonomy keywords in the clause (and, weaker, in its headings), found
+  with one regular-expression pass per text (see ``_KeywordIndex``);
 - TF-IDF cosine similarity to the category's exemplars, over jieba unigrams and bigrams (the
   clause is cut once; a character n-gram TF-IDF was dropped: it cost as much as jieba itself and
   changed no category on the samples);
@@ -12,6 +13,8 @@ clause for a category mixes three signals:
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import replace
 
 import numpy as np
@@ -33,6 +36,62 @@ def _token_set(tokens: list[str]) -> str:
 
 def _squash(text: str) -> str:
     return "".join(fold(text).split())
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """A regular expression matching the same words as their alternation, shaped as a trie so
+    that the engine follows one branch per character instead of trying every word."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        ends = "" in node
+        alts = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return pattern(trie)
+
+
+class _KeywordIndex:
+    """Which keywords occur in a text, for many keywords at once.
+
+    One pass of a trie-shaped pattern inside a lookahead finds, at every position, the longest
+    keyword starting there (children are tried before a word may end); every keyword contained in a found one occurs too, so the
+    found set is complete (a keyword occurring at i is a prefix of the longest one found at i).
+    ``counts(texts)`` is texts × groups: how many distinct keywords of each group occur.
+    """
+
+    def __init__(self, groups: list[tuple[str, ...]]):
+        words = sorted({w for g in groups for w in g if w}, key=lambda w: (-len(w), w))
+        self.index_ = {w: i for i, w in enumerate(words)}
+        # the leading character class lets the engine pass over positions where no keyword starts
+        first = "".join(sorted({w[0] for w in words}))
+        self.pattern_ = re.compile(f"(?=[{re.escape(first)}])(?=({_trie_pattern(words)}))") if words else None
+        self.within_ = {w: [self.index_[v] for v in words if v in w] for w in words}
+        self.membership_ = np.zeros((len(words), len(groups)))
+        for k, g in enumerate(groups):
+            for w in g:
+                if w:
+                    self.membership_[self.index_[w], k] += 1.0
+
+    def counts(self, texts: list[str]) -> np.ndarray:
+        found = np.zeros((len(texts), len(self.index_)))
+        if self.pattern_ is not None:
+            rows, cols = [], []
+            for i, text in enumerate(texts):
+                for w in set(self.pattern_.findall(text)):
+                    hit = self.within_[w]
+                    rows.extend([i] * len(hit))
+                    cols.extend(hit)
+            found[rows, cols] = 1.0
+        return found @ self.membership_
 
 
 class Aligner:
@@ -69,6 +128,10 @@ class Aligner:
         self.fuzzy_rows_ = np.array([i for i, text in enumerate(rows) if i not in keyword_rows])
         self.exemplar_tokens_ = [_token_set(row_tokens[i]) for i in self.fuzzy_rows_]
         self.keywords_ = [tuple(_squash(k) for k in cat.keywords) for cat in taxonomy.categories]
+        self.keyword_index_ = _KeywordIndex(self.keywords_)
+        v = self.word_vectorizer_
+        self.vocabulary_, self.idf_ = v.vocabulary_, v.idf_
+        self.exemplars_t_ = self.word_exemplars_.T.tocsr()
         return self
 
     # -- scoring ---------------------------------------------------------------------------
@@ -79,14 +142,15 @@ class Aligner:
         if n == 0:
             return np.zeros((0, k))
         squashed = [_squash(t) for t in texts]
-        kw = np.array([[self._keyword_score(s, words) for words in self.keywords_] for s in squashed])
+        kw = self._keyword_scores(squashed)
         head = np.zeros((n, k))
         if headings is not None:  # many clauses share a heading: score each heading once
-            distinct = {h: [self._keyword_score(_squash(h), words) if h else 0.0 for words in self.keywords_]
-                        for h in set(headings)}
-            head = np.array([distinct[h] for h in headings])
+            distinct = sorted(set(headings))
+            rows = self._keyword_scores([_squash(h) for h in distinct])
+            where = {h: i for i, h in enumerate(distinct)}
+            head = rows[[where[h] for h in headings]]
         cut = [self.tokenizer_.words(s) for s in squashed]
-        sim_w = (self.word_vectorizer_.transform(cut) @ self.word_exemplars_.T).toarray()
+        sim_w = (self.tfidf(cut) @ self.exemplars_t_).toarray()
         # token-set similarity: plain ratio of the sorted, de-duplicated token strings
         fz = process.cdist([_token_set(t) for t in cut], self.exemplar_tokens_, scorer=fuzz.ratio,
                            workers=self.workers, dtype=np.float32) / 100.0
@@ -105,28 +169,45 @@ class Aligner:
             out[:, k] = cols.max(axis=1) if cols.shape[1] else 0.0
         return out
 
-    @staticmethod
-    def _keyword_score(text: str, words: tuple[str, ...]) -> float:
-        hits = sum(1 for w in words if w in text)
-        return 1.0 - 0.5 ** hits
+    def _keyword_scores(self, squashed: list[str]) -> np.ndarray:
+        """1 − 0.5^hits, hits = distinct keywords of the category in the text."""
+        return 1.0 - 0.5 ** self.keyword_index_.counts(squashed)
+
+    def tfidf(self, cut: list[list[str]]):
+        """The fitted TF-IDF vectors of token lists: what ``word_vectorizer_.transform`` returns
+        (sublinear tf × idf, l2-normalised), without its per-call validation, which costs more
+        than the arithmetic for the few dozen clauses of one contract."""
+        from scipy.sparse import csr_matrix
+        get = self.vocabulary_.get
+        rows, cols, counts = [], [], []
+        for i, tokens in enumerate(cut):
+            row = Counter(j for j in map(get, _unigrams_bigrams(tokens)) if j is not None)
+            rows.extend([i] * len(row))
+            cols.extend(row)
+            counts.extend(row.values())
+        rows_a, cols_a = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+        vals = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self.idf_[cols_a] if counts else np.zeros(0)
+        norms = np.sqrt(np.bincount(rows_a, weights=vals * vals, minlength=len(cut)))
+        if vals.size:
+            vals = vals / norms[rows_a]
+        return csr_matrix((vals, (rows_a, cols_a)), shape=(len(cut), len(self.vocabulary_)))
 
     def transform(self, clauses: tuple[Clause, ...] | list[Clause]) -> tuple[Clause, ...]:
         """New clauses with ``category``, ``categories`` (main first) and ``category_scores``."""
         clauses = tuple(clauses)
         scores = self.score_texts([c.text for c in clauses], [" ".join(c.heading_path) for c in clauses])
+        if "parties" in self.categories_:
+            signature = [i for i, c in enumerate(clauses) if c.style == "signature"]
+            scores[signature, self.categories_.index("parties")] = 1.0
+        order = np.argsort(-scores, axis=1, kind="stable")
         out = []
-        for c, row in zip(clauses, scores):
-            if c.style == "signature":
-                row = row.copy()
-                row[self.categories_.index("parties")] = 1.0
-            best = int(row.argmax())
+        for c, row, rank in zip(clauses, scores.tolist(), order.tolist()):
+            best = rank[0]
             main = self.categories_[best] if row[best] >= self.threshold else UNCLASSIFIED
-            others = [self.categories_[j] for j in np.argsort(-row)
-                      if j != best and row[j] >= self.secondary]
+            others = [self.categories_[j] for j in rank[1:] if row[j] >= self.secondary]
             cats = ((main,) if main != UNCLASSIFIED else ()) + tuple(others)
             out.append(replace(c, category=main, categories=cats,
-                               category_scores={self.categories_[j]: round(float(row[j]), 4)
-                                                for j in np.argsort(-row)[:5]}))
+                               category_scores={self.categories_[j]: round(row[j], 4) for j in rank[:5]}))
         return tuple(out)
 
     def fit_transform(self, taxonomy: Taxonomy, clauses) -> tuple[Clause, ...]:

@@ -10,6 +10,7 @@ in a complete part, so an interrupted batch resumes where it stopped. At the end
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,15 +197,23 @@ def _warm() -> None:
 
 def _run_processes(jobs, chunks, settings_dict, collect) -> None:
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     ctx = multiprocessing.get_context("spawn" if os.name == "nt" else "fork")
+    queue = iter(chunks)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_warm) as pool:
-        futures = [pool.submit(analyze_chunk, c, settings_dict) for c in chunks]
+        # a few chunks in flight per worker: results are written and dropped as they come, so
+        # memory stays flat however many files the batch holds
+        running = {pool.submit(analyze_chunk, c, settings_dict) for c in itertools.islice(queue, 2 * jobs)}
         try:
-            for fut in as_completed(futures):
-                collect(fut.result())
+            while running:
+                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    collect(fut.result())
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        running.add(pool.submit(analyze_chunk, nxt, settings_dict))
         except BaseException:
-            for fut in futures:
+            for fut in running:
                 fut.cancel()
             raise
 
@@ -215,7 +224,14 @@ def _run_dask(address, chunks, settings_dict, collect) -> None:
     except ImportError:
         from .errors import SettingsError
         raise SettingsError("--scheduler needs Dask: pip install 'analyzer[distributed]'")
+    queue = iter(chunks)
     with Client(address, timeout="30s") as client:
-        futures = client.map(analyze_chunk, chunks, settings=settings_dict, pure=False)
-        for fut in as_completed(futures):
+        workers = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
+        pending = as_completed([client.submit(analyze_chunk, c, settings=settings_dict, pure=False)
+                                for c in itertools.islice(queue, 2 * workers)])
+        for fut in pending:
             collect(fut.result())
+            fut.release()
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.add(client.submit(analyze_chunk, nxt, settings=settings_dict, pure=False))

@@ -18,6 +18,7 @@ FIGURE_THEN_CAPITALS = re.compile(
 CAPITALS_THEN_FIGURE = re.compile(
     rf"(?P<cap>{CAPITAL_AMOUNT.pattern})\s*[(（]\s*(?:小写\s*[:：]?\s*)?[¥￥]?\s*"
     r"(?P<fig>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<wan>万)?\s*元?\s*[)）]")
+MONEY_UNIT = re.compile(r"[元圆块角分]")
 UNDERSCORES = re.compile(r"_{3,}|＿{2,}")
 # a run of spaces where a value belongs: "预存      元", "为            。", "    年    月"
 GAP = re.compile(r"(?<=[\u4e00-\u9fff:：])[ \t\u3000]{3,}(?=元|年|月|日|个|份|天|%|％|坐席|座席|[。，；])")
@@ -26,9 +27,10 @@ FORUM = re.compile(
     r"(?:提交|提起|提请|向|由|交|报)(?P<where>[^。；，,]{0,16}?)(?P<kind>仲裁委员会|仲裁院|仲裁中心|法院)"
     r"(?=[^。；]{0,14}(?:诉讼|起诉|仲裁|裁决|管辖|解决|审理))")
 AUTO_RENEW = re.compile(r"续展|自动续(?:约|期|签|订)|自动延(?:续|长)")
+NOT_RENEWED = re.compile(r"不(?:得|再|予)?续展|不自动续")
 NO_RENEW = re.compile(r"视为(?:不再|不|放弃)续(?:约|签|订|展)|不再续约")
-HAN = re.compile(r"[\u4e00-\u9fff]")
-LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+HAN = re.compile(r"[\u4e00-\u9fff]+")
+LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 MID_SENTENCE = ("，", ",", "、", "（", "(", "【", "“", "...", "…")
 MAX_QUOTE = 40
 
@@ -42,6 +44,8 @@ def amount_mismatch(clauses, parties=None) -> list[DocumentIssue]:
     out = []
     for c in clauses:
         t = fold(c.text)
+        if not MONEY_UNIT.search(t):
+            continue  # both patterns need a capital amount, which needs a unit
         for pat in (FIGURE_THEN_CAPITALS, CAPITALS_THEN_FIGURE):
             for m in pat.finditer(t):
                 fig = float(m.group("fig").replace(",", "")) * (10000 if m.group("wan") else 1)
@@ -170,7 +174,7 @@ def conflicting_clauses(clauses, parties: Parties | None = None) -> list[Documen
             if key and key not in forums:
                 forums[key] = c
                 quotes[key] = m.group(0)
-        if renew is None and AUTO_RENEW.search(v) and not re.search(r"不(?:得|再|予)?续展|不自动续", v):
+        if renew is None and AUTO_RENEW.search(v) and not NOT_RENEWED.search(v):
             renew = c
         if no_renew is None and NO_RENEW.search(v):
             no_renew = c
@@ -188,8 +192,8 @@ def conflicting_clauses(clauses, parties: Parties | None = None) -> list[Documen
 def language(clauses, parties=None) -> list[DocumentIssue]:
     """A project code: the text is mostly not Chinese, so the rules (written for Chinese) see little."""
     text = "".join(c.text for c in clauses)
-    han = len(HAN.findall(text))
-    letters = han + len(LATIN.findall(text))
+    han = sum(map(len, HAN.findall(text)))
+    letters = han + sum(map(len, LATIN.findall(text)))
     if letters >= 200 and han < 0.2 * letters:
         return [DocumentIssue("not_chinese", f"正文大部分不是中文（汉字 {han} / 字母 {letters}）：本工具的规则针对中文合同，"
                                              "结果可能遗漏风险，请使用中文文本或人工审阅")]

@@ -65,9 +65,29 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
+@functools.lru_cache(maxsize=1)
+def _foldable() -> tuple[re.Pattern, dict[str, str]]:
+    """The characters that fold, as one character class, and what each folds to."""
+    table = {chr(o): f for o, f in _fold_table().items()}
+    return re.compile("[" + "".join(map(re.escape, sorted(table))) + "]"), table
+
+
 def fold(text: str) -> str:
-    """Full-width to half-width and compatibility forms to plain ones; same length as the input."""
-    return text.translate(_fold_table())
+    """Full-width to half-width and compatibility forms to plain ones; same length as the input.
+
+    Clause-sized texts are folded by several stages: those are remembered (a few thousand)."""
+    return _fold_short(text) if len(text) <= 2000 else _fold(text)
+
+
+def _fold(text: str) -> str:
+    # a scan for the few foldable characters beats str.translate, which looks up every character
+    pattern, table = _foldable()
+    return pattern.sub(lambda m: table[m.group(0)], text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_short(text: str) -> str:
+    return _fold(text)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -84,11 +104,12 @@ def furniture(lines: list[tuple[int, str]], *, marker=None) -> set[int]:
     seen: dict[str, list[int]] = defaultdict(list)
     content_index = {}
     n = 0
+    folded = fold("\n".join(l for _, l in lines)).split("\n")  # fold keeps lengths and newlines
     for i, (_, l) in enumerate(lines):
         if l.strip():
             content_index[i] = n
             n += 1
-            key = re.sub(r"\s+", "", fold(l))
+            key = "".join(folded[i].split())
             if 2 <= len(key) <= 40 and not key.endswith(tuple(TERMINAL)) \
                     and not (marker and marker(l)) and not ROLE_LABEL.match(l):
                 seen[key].append(i)
@@ -117,18 +138,18 @@ def normalize(text: str, *, marker=None) -> Text:
     for i, (start, line) in enumerate(lines):
         if i in drop:
             continue
-        remove = [False] * len(line)
-        for pat in (ARTEFACT, MD_BULLET):
-            for m in pat.finditer(line):
-                for k in range(m.start(), m.end()):
-                    remove[k] = True
-        chars = [c for k, c in enumerate(line) if not remove[k]]
-        offs = [start + k for k in range(len(line)) if not remove[k]]
+        cuts = [m.span() for pat in (ARTEFACT, MD_BULLET) for m in pat.finditer(line)]
+        if cuts:
+            remove = [False] * len(line)
+            for a, b in cuts:
+                remove[a:b] = [True] * (b - a)
+            chars = "".join(c for k, c in enumerate(line) if not remove[k])
+            offs = [start + k for k in range(len(line)) if not remove[k]]
+        else:
+            chars, offs = line, list(range(start, start + len(line)))
         # trailing whitespace is page layout, not content
-        while chars and chars[-1] in " \t\u3000\xa0":
-            chars.pop()
-            offs.pop()
-        pieces.append((i, "".join(chars), offs))
+        kept = len(chars.rstrip(" \t\u3000\xa0"))
+        pieces.append((i, chars[:kept], offs[:kept]))
 
     lengths = sorted(len(t.strip()) for _, t, _ in pieces if t.strip())
     wrap = lengths[int(0.9 * (len(lengths) - 1))] if len(lengths) >= 8 else 0

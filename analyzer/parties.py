@@ -149,6 +149,7 @@ def parties(text: str, clauses: tuple[Clause, ...], *, vendor_role: str | None =
 CUSTOMER_ALIASES = ("您", "用户", "客户方", "客户", "委托方", "买方", "需方")
 VENDOR_ALIASES = ("我们", "我司", "本公司", "本平台", "服务方", "服务商", "受托方", "卖方", "供方")
 _SWAP = re.compile("甲方|乙方")
+_NON_SPACE = re.compile(r"\S+")
 _ALIAS = re.compile("|".join(sorted(CUSTOMER_ALIASES + VENDOR_ALIASES, key=len, reverse=True)))
 
 
@@ -201,10 +202,9 @@ def _replace_names(s: str, index: list[int], names: tuple[str, ...]) -> tuple[st
 def _view(text: str, swap: bool, aliases: bool, names: tuple[str, ...] = ()) -> View:
     folded = fold(text)
     chars, index = [], []
-    for i, ch in enumerate(folded):
-        if not ch.isspace():
-            chars.append(ch)
-            index.append(i)
+    for m in _NON_SPACE.finditer(folded):
+        chars.append(m.group(0))
+        index.extend(range(m.start(), m.end()))
     s = "".join(chars)
     if swap:
         s = _SWAP.sub(lambda m: "乙方" if m.group(0) == "甲方" else "甲方", s)

@@ -31,6 +31,8 @@ MARKERS: tuple[tuple[str, re.Pattern], ...] = (
     ("circled", re.compile(r"^(?P<n>[\u2460-\u2473])")),
     ("bullet", re.compile(r"^(?P<n>[●•◆■▪◇□○·])")),
 )
+MARKER_WINDOW = 40  # the longest marker ("第 一百二十三 条") and what must follow it fit in this
+MARKER_START = frozenset("第(" + CN + "0123456789●•◆■▪◇□○·" + "".join(map(chr, range(0x2460, 0x2474))))
 FIELD = re.compile(r"^[^\s:：，。、]{1,12}[:：]")
 SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
 MAX_CLAUSE = 480
@@ -44,10 +46,18 @@ class Marker:
     length: int  # characters of the marker in the stripped line
 
 
-@functools.lru_cache(maxsize=8192)
 def parse_marker(line: str) -> Marker | None:
-    """The numbering at the start of a line, if any (cached: several stages ask of the same lines)."""
-    s = fold(line.lstrip(" \t\u3000"))
+    """The numbering at the start of a line, if any."""
+    line = line.lstrip(" \t\u3000")
+    if fold(line[:1]) not in MARKER_START:
+        return None  # every form starts with one of these characters
+    return _parse_marker(line[:MARKER_WINDOW])
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_marker(line: str) -> Marker | None:
+    # cached: several stages ask of the same lines, and many lines start alike
+    s = fold(line)
     for style, pat in MARKERS:
         m = pat.match(s)
         if not m:

@@ -45,7 +45,7 @@ class Tokenizer:
 
     def words(self, text: str) -> list[str]:
         """Tokens that carry meaning: no spaces or punctuation."""
-        return [w for w in self._tk.lcut(text, HMM=True) if _WORD.search(w)]
+        return [w for w in self._tk.lcut(text, HMM=True) if w.isalnum() or _WORD.search(w)]
 
     __call__ = words
 

@@ -64,3 +64,20 @@ def test_counterparts_prefer_the_same_category(fitted):
     pairs = counterparts(list(a), list(b), tokenizer=tokenizer())
     assert pairs[0][0] == 1 and pairs[1][0] == 0
     assert all(0 <= s <= 100 for _, s in pairs)
+
+
+def test_keyword_index_finds_what_a_plain_search_finds():
+    from analyzer.align import _KeywordIndex
+    groups = [("违约", "违约金", "约金"), ("退还", "不予退还", "还款"), ("金",)]
+    index = _KeywordIndex(groups)
+    for text in ("乙方不予退还违约金", "违约违约", "还款", "无关", "", "不予退还款项，违约金"):
+        want = [sum(1 for w in g if w in text) for g in groups]
+        assert index.counts([text])[0].tolist() == want, text
+
+
+def test_fitted_tfidf_equals_scikit_learn(fitted):
+    _, clauses = clauses_of("一、已付费用不予退还。\n二、争议提交乙方所在地人民法院。\n三、今天天气晴朗。\n四、")
+    cut = [fitted.tokenizer_.words(c.text) for c in clauses] + [[]]
+    ours = fitted.tfidf(cut).toarray()
+    theirs = fitted.word_vectorizer_.transform(cut).toarray()
+    assert np.allclose(ours, theirs)

@@ -45,7 +45,7 @@ def test_tables_hold_every_contract_and_the_error(reference):
 
 
 def test_parallel_processes_give_the_same_tables(corpus, reference, tmp_path):
-    batch.run([corpus], tmp_path, jobs=2, chunk_size=4)
+    batch.run([corpus], tmp_path, jobs=2, chunk_size=2)  # more chunks than are kept in flight
     assert_same(reference, tables(tmp_path))
 
 
@@ -87,7 +87,7 @@ def test_dask_cluster_gives_the_same_tables(corpus, reference, tmp_path):
     from distributed import LocalCluster
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                       silence_logs=40) as cluster:
-        result = batch.run([corpus], tmp_path, scheduler=cluster.scheduler_address, chunk_size=4)
+        result = batch.run([corpus], tmp_path, scheduler=cluster.scheduler_address, chunk_size=2)
     assert result.analyzed == 15
     assert_same(reference, tables(tmp_path))
 

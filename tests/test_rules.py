@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings, strategies as st
 
 from analyzer.errors import ResourceError
 from analyzer.score import Context, SPEC_FLAGS, SPEC_PROTECTIONS, match_text, parse_rules, rulebook
@@ -60,6 +61,23 @@ def test_bad_rule_records_are_rejected_with_the_valid_choices():
         parse_rules({"rules": [dict(base, patterns=["(不退"])]}, legal, load_taxonomy().ids)
     with pytest.raises(ResourceError, match="examples"):
         parse_rules({"rules": [dict(base, examples={"positive": ["不退"]})]}, legal, load_taxonomy().ids)
+    for anchored in ("^不退", "不退$", "不(?=退)", "(?<!可)不退", r"\b不退"):
+        with pytest.raises(ResourceError, match="anchor or a lookaround"):
+            parse_rules({"rules": [dict(base, patterns=[anchored])]}, legal, load_taxonomy().ids)
+    assert parse_rules({"rules": [dict(base, patterns=[r"[^。]*不退\$"])]}, legal, load_taxonomy().ids)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from([e.text for r in BOOK.rules for e in r.positive + r.negative]),
+                          st.text(alphabet="甲乙方不予退还费用违约金百分之三十终止服务，。；\n0123456789", max_size=40)),
+                min_size=1, max_size=8))
+def test_candidate_rules_are_a_superset_of_the_rules_that_match(texts):
+    from analyzer.score import _candidates
+    found = _candidates(BOOK.rules, texts)
+    for text, candidates in zip(texts, found):
+        matching = [r for r in BOOK.rules if any(p.search(text) for p in r.patterns)]
+        assert set(r.id for r in matching) <= set(r.id for r in candidates)
+        assert [r.id for r in candidates] == [r.id for r in BOOK.rules if r in candidates]  # book order
 
 
 def test_legal_references_state_the_law_as_the_spec_does():

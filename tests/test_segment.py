@@ -126,6 +126,12 @@ def test_fee_table_stays_one_block():
     assert "虚拟总机\t100" in table.text and "短信群发" in table.text
 
 
+def test_fold_is_the_fold_table_applied_to_every_character():
+    from analyzer.normalize import _fold_table
+    s = "ＡＢＣ１２３：（一）甲方\u3000乙方，①⑴ fi ｶ" * 3
+    assert fold(s) == s.translate(_fold_table()) and fold(s * 200) == (s * 200).translate(_fold_table())
+
+
 def test_fold_keeps_length():
     s = "ＡＢＣ１２３：　（一）"
     assert len(fold(s)) == len(s) and fold(s) == "ABC123: (一)"
