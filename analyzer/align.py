@@ -13,6 +13,7 @@ clause for a category mixes three signals:
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import replace
@@ -132,6 +133,37 @@ class Aligner:
         v = self.word_vectorizer_
         self.vocabulary_, self.idf_ = v.vocabulary_, v.idf_
         self.exemplars_t_ = self.word_exemplars_.T.tocsr()
+        return self
+
+    # -- the fitted state, to store and reload --------------------------------------------------
+    def save_fitted(self, path) -> None:
+        """Write what ``fit`` learned as one .npz of plain arrays (no pickled objects)."""
+        m = self.exemplars_t_
+        meta = {"categories": list(self.categories_), "vocabulary": self.vocabulary_,
+                "exemplar_tokens": list(self.exemplar_tokens_), "keywords": [list(k) for k in self.keywords_],
+                "params": [self.threshold, self.secondary]}
+        np.savez(path, meta=np.array(json.dumps(meta, ensure_ascii=False)), idf=self.idf_,
+                 owner=self.exemplar_owner_, fuzzy_rows=self.fuzzy_rows_, data=m.data, indices=m.indices,
+                 indptr=m.indptr, shape=np.array(m.shape))
+
+    def load_fitted(self, path) -> "Aligner":
+        """The state ``save_fitted`` wrote, as if ``fit`` had run (the vectorizer object itself
+        is not kept: scoring uses its vocabulary and idf). Raises ValueError when it does not fit
+        this aligner's parameters."""
+        from scipy.sparse import csr_matrix
+        from .tokens import tokenizer as default_tokenizer
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            if meta["params"] != [self.threshold, self.secondary]:
+                raise ValueError("stored for other parameters")
+            self.tokenizer_ = self.tokenizer or default_tokenizer()
+            self.categories_ = tuple(meta["categories"])
+            self.vocabulary_ = meta["vocabulary"]
+            self.exemplar_tokens_ = meta["exemplar_tokens"]
+            self.keywords_ = [tuple(k) for k in meta["keywords"]]
+            self.idf_, self.exemplar_owner_, self.fuzzy_rows_ = z["idf"], z["owner"], z["fuzzy_rows"]
+            self.exemplars_t_ = csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
+        self.keyword_index_ = _KeywordIndex(self.keywords_)
         return self
 
     # -- scoring ---------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """Corpus mode: analyze thousands of files in parallel into Parquet tables.
 
-Work is cut into chunks of files; each chunk is analyzed in a worker (a local process or a Dask
-worker) and comes back as plain rows, which the parent writes as one part file per chunk
-(``parts/``, written atomically). A restarted batch skips every file whose path and sha256 are already
-in a complete part, so an interrupted batch resumes where it stopped. At the end the parts are merged into
-``contracts.parquet``, ``clauses.parquet``, ``findings.parquet``, ``protections.parquet`` and
+Work is cut into chunks of files; each chunk is analyzed in a worker and written as one part
+file per table (``parts/``, written atomically): by the worker itself when it is a local
+process, by the parent from the rows a Dask worker sends back (a cluster's machines may not
+share a disk). A restarted batch skips every file whose path and sha256 are already in a
+complete part, so an interrupted batch resumes where it stopped. At the end the parts are merged
+into ``contracts.parquet``, ``clauses.parquet``, ``findings.parquet``, ``protections.parquet`` and
 ``errors.parquet``, sorted so that the same inputs always give the same tables.
 """
 from __future__ import annotations
@@ -66,6 +67,15 @@ def analyze_chunk(paths: list[str], settings: dict) -> dict[str, list[dict]]:
             sha = ""
         out["errors"].append({"sha256": sha, "source": f.source, "message": f.message})
     return out
+
+
+def analyze_chunk_to_part(paths: list[str], settings: dict, parts: str) -> dict[str, int]:
+    """Analyze a chunk in a local worker and write its part there; returns the part's counts.
+
+    Local workers share the output folder, so the rows need not travel back to the parent."""
+    rows = analyze_chunk(paths, settings)
+    _write_part(Path(parts), rows)
+    return {"contracts": len(rows["contracts"]), "errors": len(rows["errors"])}
 
 
 @dataclass(frozen=True)
@@ -169,23 +179,26 @@ def run(paths, out, *, jobs: int = 1, scheduler: str | None = None, chunk_size: 
     settings_dict = {"vendor_role": s.vendor_role, "max_file_mb": s.max_file_mb, "workers": 1}
     analyzed = failed = 0
 
-    def collect(rows):
+    def written(counts):
         nonlocal analyzed, failed
-        _write_part(parts, rows)
-        analyzed += len(rows["contracts"])
-        failed += len(rows["errors"])
+        analyzed += counts["contracts"]
+        failed += counts["errors"]
         if progress:
-            progress(len(rows["contracts"]) + len(rows["errors"]))
+            progress(counts["contracts"] + counts["errors"])
         if on_part:
             on_part()
+
+    def collect(rows):  # rows from a Dask worker, which may not see our disk
+        _write_part(parts, rows)
+        written({"contracts": len(rows["contracts"]), "errors": len(rows["errors"])})
 
     if scheduler:
         _run_dask(scheduler, chunks, settings_dict, collect)
     elif jobs <= 1 or len(chunks) <= 1:
         for chunk in chunks:
-            collect(analyze_chunk(chunk, settings_dict))
+            written(analyze_chunk_to_part(chunk, settings_dict, str(parts)))
     else:
-        _run_processes(jobs, chunks, settings_dict, collect)
+        _run_processes(jobs, chunks, settings_dict, str(parts), written)
     counts = merge(out)
     return BatchResult(out, analyzed, skipped, failed, counts)
 
@@ -195,23 +208,26 @@ def _warm() -> None:
     aligner()
 
 
-def _run_processes(jobs, chunks, settings_dict, collect) -> None:
+def _run_processes(jobs, chunks, settings_dict, parts, written) -> None:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    ctx = multiprocessing.get_context("spawn" if os.name == "nt" else "fork")
+    method = "spawn" if os.name == "nt" else "fork"
+    if method == "fork":
+        _warm()  # forked workers inherit the fitted aligner instead of each fitting its own
+    ctx = multiprocessing.get_context(method)
     queue = iter(chunks)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_warm) as pool:
-        # a few chunks in flight per worker: results are written and dropped as they come, so
-        # memory stays flat however many files the batch holds
-        running = {pool.submit(analyze_chunk, c, settings_dict) for c in itertools.islice(queue, 2 * jobs)}
+        # a few chunks in flight per worker, so memory stays flat however many files the batch holds
+        running = {pool.submit(analyze_chunk_to_part, c, settings_dict, parts)
+                   for c in itertools.islice(queue, 2 * jobs)}
         try:
             while running:
                 finished, running = wait(running, return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    collect(fut.result())
+                    written(fut.result())
                     nxt = next(queue, None)
                     if nxt is not None:
-                        running.add(pool.submit(analyze_chunk, nxt, settings_dict))
+                        running.add(pool.submit(analyze_chunk_to_part, nxt, settings_dict, parts))
         except BaseException:
             for fut in running:
                 fut.cancel()

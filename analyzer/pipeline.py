@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import bisect
 import functools
+import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,11 +16,40 @@ from .settings import Settings
 
 @functools.lru_cache(maxsize=4)
 def aligner(workers: int = 1):
-    """The process's fitted aligner (fitted once, reused)."""
+    """The process's fitted aligner. Its fitted state is kept in the user's cache directory,
+    keyed by the taxonomy, the user dictionary, the aligner's code and the versions of
+    scikit-learn and jieba: later processes load it instead of importing scikit-learn to fit."""
     from .align import Aligner
     from .taxonomy import load_taxonomy
-    from .tokens import tokenizer
-    return Aligner(tokenizer=tokenizer(), workers=workers).fit(load_taxonomy())
+    from .tokens import cache_dir, tokenizer
+    a = Aligner(tokenizer=tokenizer(), workers=workers)
+    path = cache_dir() / f"aligner-{_aligner_key()}.npz"
+    try:
+        return a.load_fitted(path)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        a.fit(load_taxonomy())  # none stored yet, or unreadable: fit, and store for next time
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
+    try:
+        a.save_fitted(tmp)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+    return a
+
+
+def _aligner_key() -> str:
+    import hashlib
+    from importlib import metadata, resources
+    h = hashlib.sha256()
+    here = resources.files("analyzer")
+    for part in (here / "resources" / "taxonomy.yaml", here / "resources" / "userdict.txt", here / "align.py"):
+        h.update(part.read_bytes())
+    for dist in ("scikit-learn", "jieba"):
+        try:
+            h.update(f"{dist} {metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    return h.hexdigest()[:20]
 
 
 def clear_text_caches() -> None:

@@ -49,9 +49,16 @@ class Marker:
 def parse_marker(line: str) -> Marker | None:
     """The numbering at the start of a line, if any."""
     line = line.lstrip(" \t\u3000")
-    if fold(line[:1]) not in MARKER_START:
+    if line[:1] not in _marker_start():
         return None  # every form starts with one of these characters
     return _parse_marker(line[:MARKER_WINDOW])
+
+
+@functools.lru_cache(maxsize=1)
+def _marker_start() -> frozenset[str]:
+    """MARKER_START and every character that folds to one of them (full-width digits, "（")."""
+    from .normalize import _fold_table
+    return MARKER_START | {chr(o) for o, f in _fold_table().items() if f in MARKER_START}
 
 
 @functools.lru_cache(maxsize=8192)
@@ -117,10 +124,12 @@ def segment(text: Text, *, max_chars: int = MAX_CLAUSE) -> tuple[Clause, ...]:
     signature = False
     nodes: list[_Node] = []
     stack: list[_Node] = []
-    last_numbered_line = max((i for i, (a, b) in enumerate(lines) if is_marker(t[a:b])), default=-1)
+    markers = [parse_marker(t[a:b]) for a, b in lines]
+    last_numbered_line = max((i for i, m in enumerate(markers) if m is not None and m.style != "bullet"),
+                             default=-1)
     for i, (a, b) in enumerate(lines):
         line = t[a:b]
-        marker = parse_marker(line)
+        marker = markers[i]
         if not signature and i > last_numbered_line and numbered_seen and SIGNATURE_START.match(fold(line)):
             signature = True
         if marker and not signature:
@@ -171,7 +180,7 @@ def _path(node: _Node) -> tuple[str, ...]:
 
 
 def _squashed_len(s: str) -> int:
-    return len(re.sub(r"\s+", "", s))
+    return len("".join(s.split()))
 
 
 def _split(t: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:

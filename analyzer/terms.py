@@ -32,8 +32,8 @@ MIN_SPEND = re.compile(
     rf"(?:/(?P<per_n>\d*|一)?(?P<per>年|月|季度?))?")
 # the contract's own duration, not a retention, warranty or payment period
 NOT_THE_TERM = r"(?<!保留)(?<!保存)(?<!保管)(?<!保修)(?<!质保)(?<!付款)(?<!整改)(?<!异议)(?<!账单)"
-TERM_STRONG = re.compile(
-    rf"{NOT_THE_TERM}(?:有效期|服务期限?|合同期限?|协议期限?|期限|使用期)(?:为|是|:|：|共|自[^。；]{{0,20}}起)?{NUM}(?P<unit>个月|个自然月|月|年)")
+TERM_STRONG = re.compile(  # the lookahead spares the lookbehinds at positions where no label starts
+    rf"(?=[有服合协期使]){NOT_THE_TERM}(?:有效期|服务期限?|合同期限?|协议期限?|期限|使用期)(?:为|是|:|：|共|自[^。；]{{0,20}}起)?{NUM}(?P<unit>个月|个自然月|月|年)")
 TERM_WEAK = re.compile(rf"(?:续签|续约|套餐|服务)(?:期|为|期为)?{NUM}(?P<unit>个月|个自然月|年)")
 TERM_AFTER = re.compile(rf"/{NUM}(?P<unit>个月|年)")
 PERCENT = re.compile(rf"(?:{FIGURE}%|百分之(?P<cn>[{NUMERAL_CHARS}]+))")
@@ -45,6 +45,7 @@ CUSTOMER_PAYS = re.compile(r"要求甲方(?:支付|赔偿|承担)|(?<![向给])�
 VENDOR_PAYS = re.compile(r"要求乙方(?:支付|赔偿|承担)|(?<![向给])乙方(?:应|须|需|应当)?(?:向甲方)?(?:支付|赔偿|承担)"
                          r"|(?:向|给)甲方(?:支付|赔偿)|赔偿甲方")
 EITHER_PAYS = re.compile(r"违约方|过错方|任何一方|一方违约")
+FIXED_FINE = re.compile(rf"(?:扣款|罚款|罚金|赔偿){FIGURE}元")
 SENTENCES = re.compile(r"[^。；;!?！？]+[。；;!?！？]?")
 
 
@@ -76,7 +77,7 @@ def penalties(v: str) -> list[Penalty]:
             val = float(p.group("num")) if p.group("num") else float(to_number(p.group("cn")))
             pct = max(pct or 0.0, val)
         fixed = None
-        f = re.search(rf"(?:扣款|罚款|罚金|赔偿){FIGURE}元", s)
+        f = FIXED_FINE.search(s)
         if f:
             fixed = float(f.group("num").replace(",", ""))
         if pct is not None or fixed is not None or "违约金" in s:

@@ -75,9 +75,33 @@ def test_keyword_index_finds_what_a_plain_search_finds():
         assert index.counts([text])[0].tolist() == want, text
 
 
-def test_fitted_tfidf_equals_scikit_learn(fitted):
-    _, clauses = clauses_of("一、已付费用不予退还。\n二、争议提交乙方所在地人民法院。\n三、今天天气晴朗。\n四、")
-    cut = [fitted.tokenizer_.words(c.text) for c in clauses] + [[]]
-    ours = fitted.tfidf(cut).toarray()
-    theirs = fitted.word_vectorizer_.transform(cut).toarray()
-    assert np.allclose(ours, theirs)
+_SOME = "一、已付费用不予退还。\n二、争议提交乙方所在地人民法院。\n三、今天天气晴朗。\n四、坐席月租每个二百元。"
+
+
+def test_fitted_tfidf_equals_scikit_learn():
+    fresh = Aligner(tokenizer=tokenizer()).fit(load_taxonomy())
+    _, clauses = clauses_of(_SOME)
+    cut = [fresh.tokenizer_.words(c.text) for c in clauses] + [[]]
+    assert np.allclose(fresh.tfidf(cut).toarray(), fresh.word_vectorizer_.transform(cut).toarray())
+
+
+def test_a_stored_fit_scores_exactly_like_a_fresh_one(tmp_path):
+    fresh = Aligner(tokenizer=tokenizer()).fit(load_taxonomy())
+    fresh.save_fitted(tmp_path / "a.npz")
+    loaded = Aligner(tokenizer=tokenizer()).load_fitted(tmp_path / "a.npz")
+    _, clauses = clauses_of(_SOME)
+    texts, heads = [c.text for c in clauses], [" ".join(c.heading_path) for c in clauses]
+    assert np.array_equal(fresh.score_texts(texts, heads), loaded.score_texts(texts, heads))
+    with pytest.raises(ValueError):
+        Aligner(tokenizer=tokenizer(), threshold=0.5).load_fitted(tmp_path / "a.npz")
+
+
+def test_a_damaged_stored_fit_is_fitted_again(tmp_path, monkeypatch):
+    from analyzer import pipeline
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    stored = tmp_path / "analyzer" / f"aligner-{pipeline._aligner_key()}.npz"
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(b"PK\x03\x04 not really a zip")
+    a = pipeline.aligner.__wrapped__()
+    assert a.categories_ == load_taxonomy().ids
+    assert Aligner(tokenizer=tokenizer()).load_fitted(stored).categories_ == a.categories_  # stored anew
