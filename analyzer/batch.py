@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,20 +135,54 @@ def _done(parts: Path) -> set[tuple[str, str]]:
     return done
 
 
+ROW_GROUP = 65536  # rows per row group of the merged tables, whatever the parts were
+
+
 def merge(out: Path) -> dict[str, int]:
-    """Merge the parts into the final tables, sorted; returns row counts."""
+    """Merge the parts into the final tables, sorted; returns row counts.
+
+    Every file's rows sit in one part, so the merge walks the files in order and reads the part
+    holding each run of them, a few parts at a time: memory stays flat however large the corpus.
+    Row groups have a fixed size, so the tables do not depend on how the work was cut into parts."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
     parts = out / "parts"
     counts = {}
     for table in TABLES:
-        files = sorted(parts.glob(f"{table}-*.parquet"))
-        t = pa.concat_tables([pq.read_table(f) for f in files]) if files else _schema(table).empty_table()
-        t = t.cast(_schema(table))
-        if t.num_rows:
-            t = t.sort_by([(k, "ascending") for k in SORT_KEYS[table]])
-        pq.write_table(t, out / f"{table}.parquet")
-        counts[table] = t.num_rows
+        schema = _schema(table)
+        owner: dict[str, Path] = {}
+        for f in sorted(parts.glob(f"{table}-*.parquet")):
+            for source in pq.read_table(f, columns=["source"]).column("source").unique().to_pylist():
+                owner[source] = f
+        cache: OrderedDict = OrderedDict()
+
+        def part(f: Path):
+            if f not in cache:
+                cache[f] = pq.read_table(f).cast(schema)
+                if len(cache) > 4:
+                    cache.popitem(last=False)
+            return cache[f]
+
+        tmp = out / f".{table}.parquet.tmp"
+        buffered: list = []
+        n_buffered = counts[table] = 0
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for f, group in itertools.groupby(sorted(owner), key=owner.get):
+                t = part(f)
+                t = t.filter(pc.is_in(t.column("source"), value_set=pa.array(list(group), pa.string())))
+                buffered.append(t.sort_by([(k, "ascending") for k in SORT_KEYS[table]]))
+                n_buffered += t.num_rows
+                while n_buffered >= ROW_GROUP:
+                    whole = pa.concat_tables(buffered)
+                    writer.write_table(whole.slice(0, ROW_GROUP), row_group_size=ROW_GROUP)
+                    buffered, n_buffered = [whole.slice(ROW_GROUP)], n_buffered - ROW_GROUP
+                    counts[table] += ROW_GROUP
+            if n_buffered or not counts[table]:
+                rest = pa.concat_tables(buffered) if buffered else schema.empty_table()
+                writer.write_table(rest, row_group_size=ROW_GROUP)
+                counts[table] += rest.num_rows
+        os.replace(tmp, out / f"{table}.parquet")
     return counts
 
 

@@ -74,6 +74,15 @@ def test_a_half_written_part_is_redone(corpus, reference, tmp_path):
     assert_same(reference, tables(tmp_path))
 
 
+def test_tables_do_not_depend_on_how_the_work_was_cut(corpus, reference, tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "ROW_GROUP", 7)  # many row groups, cut across files and parts
+    batch.run([corpus], tmp_path / "a", jobs=1, chunk_size=2)
+    batch.run([corpus], tmp_path / "b", jobs=2, chunk_size=5)
+    for t in TABLES:
+        assert (tmp_path / "a" / f"{t}.parquet").read_bytes() == (tmp_path / "b" / f"{t}.parquet").read_bytes(), t
+    assert_same(reference, tables(tmp_path / "a"))
+
+
 def test_duckdb_can_query_the_tables(corpus, tmp_path):
     duckdb = pytest.importorskip("duckdb")
     batch.run([corpus], tmp_path, jobs=1, chunk_size=8)

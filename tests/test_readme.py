@@ -1,4 +1,5 @@
 """The README's two set-up commands are true: the main job works and CI runs the test command."""
+import json
 import re
 import shlex
 import subprocess
@@ -43,3 +44,38 @@ def test_use_commands_run():
         r = subprocess.run([sys.executable, "-m", "analyzer", *args[1:]], cwd=ROOT, capture_output=True,
                            text=True, timeout=300)
         assert r.returncode == 0, (cmd, r.stderr)
+
+
+def sh_block(heading: str) -> list[str]:
+    """The commands of the first ```sh block under a README heading, comments dropped."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(rf"{re.escape(heading)}\n.*?```sh\n(.*?)```", text, re.S).group(1)
+    return [line.split("#", 1)[0].strip() for line in block.strip().splitlines() if line.strip()]
+
+
+def test_batch_command_runs():
+    (cmd,) = sh_block("### A whole contract repository")
+    args = shlex.split(cmd)
+    assert args[:2] == ["analyzer", "batch"]
+    r = subprocess.run([sys.executable, "-m", "analyzer", *args[1:]], cwd=ROOT, capture_output=True, text=True,
+                       timeout=600)
+    assert r.returncode == 0, r.stderr
+    out = ROOT / args[args.index("--out") + 1]
+    assert all((out / f"{t}.parquet").exists() for t in ("contracts", "clauses", "findings"))
+
+
+def test_benchmark_command_runs(tmp_path):
+    """The README's benchmark command, at a size a test can afford (the figures are not checked:
+    this machine is shared; the command's own run measures them)."""
+    (cmd,) = sh_block("## Speed")
+    args = shlex.split(cmd)
+    assert args[:2] == ["python", "benchmarks/bench.py"]
+    r = subprocess.run([sys.executable, *args[1:], "--sizes", "12,24", "--results", str(tmp_path)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr
+    (saved,) = tmp_path.glob("bench-*.json")
+    figures = json.loads(saved.read_text(encoding="utf-8"))
+    assert [run["n"] for run in figures["runs"]] == [12, 24]
+    assert figures["growth"]["n_ratio"] == 2 and figures["compare_samples_s"] > 0
+    for run in figures["runs"]:
+        assert run["ratio_analyze_to_jieba"] > 0 and run["batch_jobs2_per_s"] > 0 and run["peak_mb_batch"] > 0
