@@ -131,7 +131,7 @@ def numbering_anomaly(clauses, parties=None) -> list[DocumentIssue]:
                 problems.append(f"{where} 之前跳过了编号")
             if style.startswith("dotted") and parent in by_id:
                 pv = _value(by_id[parent])
-                prefix = int(c.number.split(".")[-2])
+                prefix = int(re.split(r"[.-]", c.number)[-2])
                 same_family = by_id[parent].style == "arabic" or by_id[parent].style.startswith("dotted")
                 if pv is not None and same_family and prefix != pv:
                     problems.append(f"{where} 与上级条款 {by_id[parent].number} 的编号不符")

@@ -100,6 +100,41 @@ def _company(name: str) -> str:
     return name
 
 
+# A company name is place + trade name + line of business + legal form: 江西 互动网络 科技 有限公司.
+PLACES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
+          "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
+          "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门")
+PLACE = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}?(?:省|市|自治区|特别行政区)|" + "|".join(PLACES) + r")"
+                   r"(?:[\u4e00-\u9fff]{2,3}?(?:市|区|县))?")
+BUSINESS = re.compile(r"(?:科技|信息|技术|网络|通信|通讯|咨询|服务|企业|管理|软件|电子|商务|数据|智能|数字|"
+                      r"云计算|互联网|文化|传媒|贸易|实业|发展|集团|股份|有限责任|有限|公司)$")
+
+GENERIC = ("中国", "中华", "国际", "全球", "亚洲", "华夏", "东方")
+
+
+def _core_name(full: str, folded_text: str) -> str | None:
+    """The trade name a text calls the company by, when it does: 江西互动网络科技有限公司 → 互动网络.
+
+    The place is taken off the front and business words off the end, one at a time; the
+    longest of these names that the text uses at least twice on its own is the one."""
+    name = PLACE.sub("", full, count=1)
+    rest = folded_text.replace(fold(full), "")
+    candidates = []
+    while len(name) >= 2:
+        candidates.append(name)
+        shorter = BUSINESS.sub("", name)
+        if shorter == name:
+            break
+        name = shorter
+    for c in candidates:
+        trade = c
+        while BUSINESS.search(trade):
+            trade = BUSINESS.sub("", trade)
+        if c != full and len(trade) >= 2 and c not in GENERIC and rest.count(fold(c)) >= 2:
+            return c  # never a bare business word (服务, 网络) nor a generic one (中国)
+    return None
+
+
 def provider(text: str) -> tuple[str | None, tuple[str, ...]]:
     """The named provider of a text that does not use 甲方/乙方, and the names it goes by."""
     head = fold(text[:3000])
@@ -112,6 +147,9 @@ def provider(text: str) -> tuple[str | None, tuple[str, ...]]:
             name = m.group("name")
             full = shorts.get(name, _company(name))
             aliases = {full, name} | {short for short, f in shorts.items() if f == full}
+            core = _core_name(full, fold(text))
+            if core:
+                aliases.add(core)
             return value_from_fold(text[:3000], full), tuple(sorted(aliases, key=len, reverse=True))
     return None, ()
 

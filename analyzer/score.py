@@ -40,7 +40,7 @@ NOTICE_PERIOD = re.compile(rf"(?:提前|事先|预先|[到届]期前|之前|前)
 CURE_PERIOD = re.compile(rf"{_N}\s*个?(?P<unit>工作日|自然日|日|天|小时)(?:内|之内)[^。；]{{0,6}}"
                          r"(?:纠正|改正|补正|整改|补足|续费|付款|支付|交清)")
 GRACE_PERIOD = re.compile(rf"(?:超过|逾期|满|停断|欠费)\s*{_N}\s*个?(?P<unit>工作日|自然日|日|天|个月)")
-CAP_BASIS = re.compile(r"(?:不超过|不得超过|最高不超过|上限为?|以)(?P<basis>[^。；，,]{2,24}?)(?:为限|。|；|，|,|$)")
+CAP_BASIS = re.compile(r"(?:不超过|不得超过|最高不超过|上限为?|(?:最高|赔偿)限额为?|最高额为?|以)(?P<basis>[^。；，,]{2,24}?)(?:为限|。|；|，|,|$)")
 DETAILS = {
     "liability_cap": ("cap_basis",),
     "unilateral_suspension": ("notice", "grace"),

@@ -26,6 +26,10 @@ MARKERS: tuple[tuple[str, re.Pattern], ...] = (
     ("cn", re.compile(rf"^(?P<n>[{CN}]{{1,3}})\s*[、,.](?![\d])")),
     ("paren", re.compile(r"^[(]\s*(?P<n>\d{1,3})\s*[)]")),
     ("dotted", re.compile(r"^(?P<n>\d{1,3}(?:\.\d{1,3})+)\.?(?![\d%元万千百])")),
+    # "5-1", "2-2-7": hyphens as dots, each part at most two digits (not a date, not a phone
+    # number), followed by a space or a word that is not a unit ("10-12个工作日" is a range)
+    ("dotted", re.compile(r"^(?P<n>\d{1,2}(?:-\d{1,2})+)(?=[ \t\u4e00-\u9fffA-Za-z(])"
+                          r"(?![个日天月年元万小时分秒次周号点倍期])")),
     ("arabic", re.compile(r"^(?P<n>\d{1,3})\s*[.、,](?![\d%元万])")),
     ("half_paren", re.compile(r"^(?P<n>\d{1,3})\)")),
     ("circled", re.compile(r"^(?P<n>[\u2460-\u2473])")),
@@ -72,8 +76,9 @@ def _parse_marker(line: str) -> Marker | None:
         n = m.group("n")
         if style == "dotted":
             n = re.sub(r"\s", "", n)
-            style = f"dotted{n.count('.') + 1}"
-            value = int(n.rsplit(".", 1)[1])
+            parts = re.split(r"[.-]", n)
+            style = f"dotted{len(parts)}"
+            value = int(parts[-1])
         elif style in ("circled",):
             value = ord(n) - 0x2460 + 1
         elif style == "bullet":

@@ -68,3 +68,24 @@ def test_provider_named_in_terms_without_jiafang_yifang():
     p = _parties(text)
     assert p.vendor == "杭州某某网络科技有限公司" and p.customer is None
     assert view("某某云有权随时暂停服务", p).text == "乙方有权随时暂停服务"
+
+
+def test_provider_called_by_its_trade_name():
+    text = ("服务条款\n感谢您选择浙江远帆网络科技有限公司的在线客服系统。\n"
+            "1. 远帆网络有权修改本条款，并在网站上公布。\n2. 远帆网络可以随时暂停服务。\n")
+    p = _parties(text)
+    assert p.vendor == "浙江远帆网络科技有限公司" and "远帆网络" in p.provider_aliases
+    assert view("远帆网络有权修改本条款", p).text == "乙方有权修改本条款"
+
+
+@pytest.mark.parametrize("full, text, core", [
+    ("江西远帆网络科技有限公司", "远帆网络提供服务。远帆网络收费。", "远帆网络"),
+    ("深圳市云帆科技有限公司", "云帆科技负责。云帆科技收费。", "云帆科技"),
+    ("上海服务科技有限公司", "服务内容。服务期限。服务科技。", None),  # never a bare business word
+    ("中国信息技术有限公司", "中国法律。中国境内。", None),  # nor a generic one
+    ("北京星河科技有限公司", "星河只出现一次。", None),  # the text must use it
+])
+def test_core_name(full, text, core):
+    from analyzer.parties import _core_name
+    from analyzer.normalize import fold
+    assert _core_name(full, fold(text)) == core

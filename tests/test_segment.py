@@ -25,6 +25,8 @@ from analyzer.segment import clauses_of, parse_marker
     ("3.1.资费标准", "dotted2", "3.1", 1),
     ("4.2双方建立协商制度", "dotted2", "4.2", 2),
     ("1.1.3 细则", "dotted3", "1.1.3", 3),
+    ("5-1 在服务有效期间", "dotted2", "5-1", 1),
+    ("2-2-7 Provider有权修改", "dotted3", "2-2-7", 7),
     ("（1）甲方义务", "paren", "(1)", 1),
     ("(12) 乙方义务", "paren", "(12)", 12),
     ("1) 说明", "half_paren", "1)", 1),
@@ -35,7 +37,8 @@ def test_every_numbering_form(line, style, number, value):
     assert m is not None and (m.style, m.number, m.value) == (style, number, value)
 
 
-@pytest.mark.parametrize("line", ["0.12元/分钟计费", "2017年7月26日", "400电话", "一方违约", "30%的违约金", "一，二，三"])
+@pytest.mark.parametrize("line", ["0.12元/分钟计费", "2017年7月26日", "400电话", "一方违约", "30%的违约金", "一，二，三",
+                                  "2023-01-01 签署", "400-800-1234 客服热线", "10-12个工作日内完成"])
 def test_not_numbering(line):
     assert parse_marker(line) is None
 
