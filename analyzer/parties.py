@@ -83,10 +83,12 @@ PROVIDER_PHRASES = (
     re.compile(r"您与(?P<name>[^，。、\s“”\"]{2,30}?)之间"),
     re.compile(rf"感谢您(?:选择|使用)(?P<name>{COMPANY})"),
     re.compile(rf"(?P<name>{COMPANY})(?:向您|为您)提供"),
+    re.compile(rf"您(?:与|和)(?P<name>{COMPANY})(?:[(（][^)）]{{0,30}}[)）])?(?:共同|之间|签署|签订|订立|达成|就)"),
 )
 
 
-LEAD_WORDS = ("用户购买", "用户使用", "用户", "您", "是由", "由", "购买", "选择", "使用", "感谢", "本服务由")
+LEAD_WORDS = ("用户购买", "用户使用", "用户", "欢迎", "您与", "您和", "您", "是由", "由", "购买", "选择", "使用", "感谢",
+              "本服务由")
 
 
 def _company(name: str) -> str:
@@ -184,8 +186,9 @@ def parties(text: str, clauses: tuple[Clause, ...], *, vendor_role: str | None =
 
 
 # In documents without 甲方/乙方 the parties go by other words.
-CUSTOMER_ALIASES = ("您", "用户", "客户方", "客户", "委托方", "买方", "需方")
-VENDOR_ALIASES = ("我们", "我司", "本公司", "本平台", "服务方", "服务商", "受托方", "卖方", "供方")
+CUSTOMER_ALIASES = ("您", "用户", "客户方", "客户", "委托方", "委托人", "采购方", "采购人", "买方", "需方")
+VENDOR_ALIASES = ("我们", "我司", "本公司", "本平台", "服务方", "服务商", "服务提供方", "服务提供者", "受托方", "受托人",
+                  "咨询方", "咨询者", "供应商", "卖方", "供方")
 _SWAP = re.compile("甲方|乙方")
 _NON_SPACE = re.compile(r"\S+")
 _ALIAS = re.compile("|".join(sorted(CUSTOMER_ALIASES + VENDOR_ALIASES, key=len, reverse=True)))
