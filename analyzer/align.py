@@ -194,11 +194,17 @@ class Aligner:
                 + FUZZ_WEIGHT * fuzzy + HEADING_WEIGHT * head)
 
     def _per_category(self, matrix: np.ndarray, owner: np.ndarray | None = None) -> np.ndarray:
+        """Each category's best column: the maximum over the columns the category owns."""
         owner = self.exemplar_owner_ if owner is None else owner
-        out = np.zeros((matrix.shape[0], len(self.categories_)))
-        for k in range(len(self.categories_)):
-            cols = matrix[:, owner == k]
-            out[:, k] = cols.max(axis=1) if cols.shape[1] else 0.0
+        k = len(self.categories_)
+        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if owner.size else owner
+        if matrix.shape[0] and starts.size == k and np.array_equal(owner[starts], np.arange(k)):
+            # the columns come category by category (as fit lays them out): one reduction
+            return np.maximum.reduceat(matrix, starts, axis=1).astype(float, copy=False)
+        out = np.zeros((matrix.shape[0], k))
+        for j in range(k):
+            cols = matrix[:, owner == j]
+            out[:, j] = cols.max(axis=1) if cols.shape[1] else 0.0
         return out
 
     def _keyword_scores(self, squashed: list[str]) -> np.ndarray:

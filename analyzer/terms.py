@@ -46,6 +46,7 @@ VENDOR_PAYS = re.compile(r"要求乙方(?:支付|赔偿|承担)|(?<![向给])乙
                          r"|(?:向|给)甲方(?:支付|赔偿)|赔偿甲方")
 EITHER_PAYS = re.compile(r"违约方|过错方|任何一方|一方违约")
 FIXED_FINE = re.compile(rf"(?:扣款|罚款|罚金|赔偿){FIGURE}元")
+DIGIT = re.compile(r"\d")
 SENTENCES = re.compile(r"[^。；;!?！？]+[。；;!?！？]?")
 
 
@@ -108,35 +109,27 @@ def extract(clauses: tuple[Clause, ...], p: Parties) -> Terms:
                 amount = _amount_after(v[m.end():m.end() + 30])
                 if amount:
                     amounts.append((tier, amount, c))
-        for m in RATE_PER_MINUTE.finditer(v):
-            seconds = int(m.group("n")) if m.group("n") else 60
-            if seconds:
-                put("rate_per_minute", float(m.group("num")) * 60 / seconds, c)
-        for m in RATE_PER_MINUTE_BEFORE.finditer(v):
-            put("rate_per_minute", float(m.group("num")), c)
-        for m in SMS_RATE.finditer(v):
-            put("sms_rate", float(m.group("num")), c)
-        for m in MIN_SPEND.finditer(v):
-            value = _num(m.group("num")) * (10000 if m.group("wan") else 1)
-            per, n = m.group("per"), m.group("per_n")
-            count = _num(n) if n else 1.0
-            if per == "月":
-                value = value * 12 / count
-            elif per and per.startswith("季"):
-                value = value * 4 / count
-            elif per == "年":
-                value = value / count
-            put("minimum_spend", value, c)
-        for m in TERM_STRONG.finditer(v):
-            months = _months(m)
-            if months:
-                put("term_months", months, c)
-        if weak_term is None:
-            for pat in (TERM_WEAK, TERM_AFTER):
-                m = pat.search(v)
-                if m and _months(m):
-                    weak_term = (_months(m), c)
-                    break
+        if DIGIT.search(v):  # the rates and the minimum spend are written in figures
+            for m in RATE_PER_MINUTE.finditer(v):
+                seconds = int(m.group("n")) if m.group("n") else 60
+                if seconds:
+                    put("rate_per_minute", float(m.group("num")) * 60 / seconds, c)
+            for m in RATE_PER_MINUTE_BEFORE.finditer(v):
+                put("rate_per_minute", float(m.group("num")), c)
+            for m in SMS_RATE.finditer(v):
+                put("sms_rate", float(m.group("num")), c)
+            for m in MIN_SPEND.finditer(v):
+                value = _num(m.group("num")) * (10000 if m.group("wan") else 1)
+                per, n = m.group("per"), m.group("per_n")
+                count = _num(n) if n else 1.0
+                if per == "月":
+                    value = value * 12 / count
+                elif per and per.startswith("季"):
+                    value = value * 4 / count
+                elif per == "年":
+                    value = value / count
+                put("minimum_spend", value, c)
+        weak_term = _terms_in(v, c, put, weak_term)
     if amounts:
         _, amount, clause = min(amounts, key=lambda a: a[0])
         put("contract_amount", amount, clause)
@@ -147,6 +140,21 @@ def extract(clauses: tuple[Clause, ...], p: Parties) -> Terms:
     if pcts:
         found["penalty_pct_max"] = max(pcts)
     return Terms(**found, evidence=evidence)
+
+
+def _terms_in(v: str, c: Clause, put, weak_term):
+    """The contract's term in one clause view: a strong statement is put at once, the first weak
+    one is kept for when no clause states the term strongly."""
+    for m in TERM_STRONG.finditer(v):
+        months = _months(m)
+        if months:
+            put("term_months", months, c)
+    if weak_term is None:
+        for pat in (TERM_WEAK, TERM_AFTER):
+            m = pat.search(v)
+            if m and _months(m):
+                return _months(m), c
+    return weak_term
 
 
 def _amount_after(rest: str) -> float | None:
