@@ -156,6 +156,15 @@ def provider(text: str) -> tuple[str | None, tuple[str, ...]]:
     return None, ()
 
 
+def account_holder(text: str, role: str) -> str | None:
+    """The company named as the holder of a role's bank account ("乙方账户信息：户名：…"):
+    the role's name when the heading leaves it out."""
+    folded = fold(text)
+    m = re.compile(rf"{role}的?(?:对公|收款|指定)?(?:银行)?(?:账户|帐户|账号|帐号)(?:信息|资料)?[\s:：]*"
+                   rf"(?:户名|公司名称|账户名称|帐户名称|开户名称|单位名称|名称)\s*[:：]\s*(?P<name>{COMPANY})").search(folded)
+    return value_from_fold(text[m.start("name"):m.end("name")], m.group("name")) if m else None
+
+
 def parties(text: str, clauses: tuple[Clause, ...], *, vendor_role: str | None = None) -> Parties:
     """Names from the heading and the signature block, and the roles."""
     first_numbered = next((i for i, c in enumerate(clauses) if c.number), len(clauses))
@@ -181,6 +190,8 @@ def parties(text: str, clauses: tuple[Clause, ...], *, vendor_role: str | None =
         named, aliases = provider(text)
         if named:
             evidence = f"no 甲方/乙方; the provider is named: {named}"
+    elif not (names.get(vendor_role) or signature.get(vendor_role)):
+        named = account_holder(text, vendor_role)
     return Parties(names=names, signature_names=signature, vendor_role=vendor_role,
                    customer_role=customer_role, role_evidence=evidence, provider=named, provider_aliases=aliases)
 

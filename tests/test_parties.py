@@ -89,3 +89,12 @@ def test_core_name(full, text, core):
     from analyzer.parties import _core_name
     from analyzer.normalize import fold
     assert _core_name(full, fold(text)) == core
+
+
+def test_vendor_named_only_as_the_holder_of_its_bank_account():
+    text = ("合作协议\n一、乙方为甲方提供网站维护服务。\n二、甲方向乙方支付服务费。\n"
+            "三、乙方收款账户信息：\n户名：南京青禾软件有限公司\n开户行：某银行\n")
+    p = _parties(text)
+    assert p.vendor_role == "乙方" and p.vendor == "南京青禾软件有限公司"
+    named = _parties("合作协议\n甲方：某某商贸有限公司\n乙方：东莞木棉信息有限公司\n" + text.split("\n", 1)[1])
+    assert named.vendor == "东莞木棉信息有限公司"  # a name in the heading comes first
