@@ -319,6 +319,8 @@ def score(clauses: tuple[Clause, ...], parties: Parties, *, to_source=None,
     body = [c for c in clauses if c.style != "signature"]
     views = [view(c.text, parties) for c in body]
     for clause, v, candidates in zip(body, views, _candidates(book.rules, [v.text for v in views])):
+        if not candidates:
+            continue
         sents = [(a, b, v.text[a:b]) for a, b in sentences(v.text)]
         done: set[str] = set()
         for rule in candidates:

@@ -62,6 +62,8 @@ class Penalty:
 
 def penalties(v: str) -> list[Penalty]:
     """Penalties in a role-normalised view text."""
+    if not PENALTY.search(v):
+        return []  # no sentence of it names a penalty
     out = []
     for m in SENTENCES.finditer(v):
         s = m.group(0)
