@@ -10,6 +10,10 @@ clause for a category mixes three signals:
   clause is cut once; a character n-gram TF-IDF was dropped: it cost as much as jieba itself and
   changed no category on the samples);
 - rapidfuzz similarity of the clause's token set to each exemplar's (``process.cdist``).
+
+A clause whose best score stays under the threshold takes the category of the clause it hangs
+from (its heading, or the sentence that introduces a list), when that one has a category;
+otherwise it is ``unclassified``.
 """
 from __future__ import annotations
 
@@ -99,10 +103,11 @@ class Aligner:
     """Assign taxonomy categories to clauses."""
 
     def __init__(self, *, tokenizer=None, threshold: float = 0.22, secondary: float = 0.3,
-                 workers: int = 1):
+                 inherit: bool = True, workers: int = 1):
         self.tokenizer = tokenizer
         self.threshold = threshold
         self.secondary = secondary
+        self.inherit = inherit
         self.workers = workers
 
     # -- fitting ---------------------------------------------------------------------------
@@ -239,10 +244,16 @@ class Aligner:
             scores[signature, self.categories_.index("parties")] = 1.0
         order = np.argsort(-scores, axis=1, kind="stable")
         out = []
+        main_of: dict[str, str] = {}
         for c, row, rank in zip(clauses, scores.tolist(), order.tolist()):
             best = rank[0]
             main = self.categories_[best] if row[best] >= self.threshold else UNCLASSIFIED
-            others = [self.categories_[j] for j in rank[1:] if row[j] >= self.secondary]
+            if main == UNCLASSIFIED and self.inherit and c.style != "signature":
+                # an item that says too little on its own belongs where its heading or the
+                # sentence that introduces it belongs ("4 免责条款" › "4.4 您未遵循文档引起的")
+                main = main_of.get(c.parent or "", UNCLASSIFIED)
+            main_of[c.id] = main
+            others = [self.categories_[j] for j in rank[1:] if row[j] >= self.secondary and self.categories_[j] != main]
             cats = ((main,) if main != UNCLASSIFIED else ()) + tuple(others)
             out.append(replace(c, category=main, categories=cats,
                                category_scores={self.categories_[j]: round(row[j], 4) for j in rank[:5]}))

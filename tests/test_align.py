@@ -105,3 +105,12 @@ def test_a_damaged_stored_fit_is_fitted_again(tmp_path, monkeypatch):
     a = pipeline.aligner.__wrapped__()
     assert a.categories_ == load_taxonomy().ids
     assert Aligner(tokenizer=tokenizer()).load_fitted(stored).categories_ == a.categories_  # stored anew
+
+
+def test_an_item_that_says_little_belongs_where_its_heading_belongs():
+    _, clauses = clauses_of("四、免责条款\n1. 您未遵循产品使用文档操作所引起的。\n2. 监管部门管控引起的。\n"
+                            "五、其他\n今天天气晴朗。")
+    cats = [c.category for c in aligner().transform(clauses)]
+    assert cats == ["liability_limit", "liability_limit", "liability_limit", "unclassified"]
+    alone = Aligner(tokenizer=tokenizer(), inherit=False).fit(load_taxonomy()).transform(clauses)
+    assert [c.category for c in alone] == ["liability_limit", "unclassified", "unclassified", "unclassified"]
