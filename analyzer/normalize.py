@@ -7,6 +7,7 @@ width-normalised copy of the same length for matching.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -16,12 +17,14 @@ from dataclasses import dataclass
 PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–]?\s*\d{1,4}\s*[-—–]?|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?"
     r"|\d+\s*/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)\s*$", re.I)
-ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]|\{\.underline\}|<!--.*?-->")
+ARTEFACT = re.compile(r"\[bookmark:[^\]\n]*\]|\{\.underline\}|<!--.*?-->")  # never across lines
 MD_BULLET = re.compile(r"^[ \t]*[-*+][ \t]+(?=[0-9一二三四五六七八九十第（(①-⑳])")
+MD_BULLET_LINE = re.compile(MD_BULLET.pattern, re.M)
 # a line that names a party ("甲方：…", "乙方（盖章）：…") repeats in the signature block; never furniture
 ROLE_LABEL = re.compile(r"^\s*(?:[甲乙丙]\s*方|委托方|受托方|服务方|用户方)\s*(?:[(（][^)）]{0,8}[)）])?\s*[:：]")
 TERMINAL = "。！？；;!?…"
 SOFT_END = "，、（(“《"
+_TERMINAL, _SOFT_END = tuple(TERMINAL), tuple(SOFT_END)
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ def furniture(lines: list[tuple[int, str]], *, marker=None) -> set[int]:
             content_index[i] = n
             n += 1
             key = "".join(folded[i].split())
-            if 2 <= len(key) <= 40 and not key.endswith(tuple(TERMINAL)) \
+            if 2 <= len(key) <= 40 and not key.endswith(_TERMINAL) \
                     and not (marker and marker(l)) and not ROLE_LABEL.match(l):
                 seen[key].append(i)
     for key, idx in seen.items():
@@ -129,16 +132,20 @@ def normalize(text: str, *, marker=None) -> Text:
     such lines are never joined to the line before them.
     """
     lines = _lines(text)
+    starts = [start for start, _ in lines]
     drop = furniture(lines, marker=marker)
     kept_chars: list[str] = []
     kept_pos: list[int] = []
 
     # character-level removal of artefacts inside kept lines
     pieces: list[tuple[int, str, list[int]]] = []  # (line index, text, offsets)
+    # artefacts are looked for once in the whole text; only the lines that hold one are taken apart
+    marked = {bisect.bisect_right(starts, m.start()) - 1 for pat in (ARTEFACT, MD_BULLET_LINE)
+              for m in pat.finditer(text)}
     for i, (start, line) in enumerate(lines):
         if i in drop:
             continue
-        cuts = [m.span() for pat in (ARTEFACT, MD_BULLET) for m in pat.finditer(line)]
+        cuts = [m.span() for pat in (ARTEFACT, MD_BULLET) for m in pat.finditer(line)] if i in marked else []
         if cuts:
             remove = [False] * len(line)
             for a, b in cuts:
@@ -166,9 +173,9 @@ def normalize(text: str, *, marker=None) -> Text:
         j, nxt, noffs = pieces[n + 1]
         blank_between = any(not lines[k][1].strip() and k not in drop for k in range(i + 1, j))
         s = t.rstrip()
-        join = (s and nxt.strip() and not blank_between and not s.endswith(tuple(TERMINAL))
+        join = (s and nxt.strip() and not blank_between and not s.endswith(_TERMINAL)
                 and not (marker and marker(nxt))
-                and (full(t) or s.endswith(tuple(SOFT_END)))
+                and (full(t) or s.endswith(_SOFT_END))
                 and "\t" not in t)
         if join:
             if s[-1].isascii() and s[-1].isalnum() and nxt.lstrip()[:1].isascii() and nxt.lstrip()[:1].isalnum():

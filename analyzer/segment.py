@@ -112,6 +112,7 @@ class _Node:
     parent: "_Node | None"
     title: str
     first_id: str | None = None
+    size: int | None = None  # characters without whitespace in [start, end), once asked
 
 
 def segment(text: Text, *, max_chars: int = MAX_CLAUSE) -> tuple[Clause, ...]:
@@ -149,10 +150,15 @@ def segment(text: Text, *, max_chars: int = MAX_CLAUSE) -> tuple[Clause, ...]:
             nodes.append(node)
             continue
         cur = nodes[-1] if nodes else None
-        attach = (cur is not None and numbered_seen and not signature
-                  and (_squashed_len(t[cur.start:b]) <= max_chars or "\t" in line))
+        if cur is not None and numbered_seen and not signature:
+            if cur.size is None:
+                cur.size = _squashed_len(t[cur.start:cur.end])
+            grown = cur.size + _squashed_len(t[cur.end:b])  # whitespace is dropped char by char: sizes add
+            attach = grown <= max_chars or "\t" in line
+        else:
+            attach = False
         if attach:
-            cur.end = b
+            cur.end, cur.size = b, grown
         else:
             nodes.append(_Node("signature" if signature else "paragraph", None, None, a, b,
                                None, _title(line)))

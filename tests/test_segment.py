@@ -112,6 +112,9 @@ def test_page_furniture_is_dropped_and_wrapped_lines_joined():
 def test_artefacts_and_markdown_bullets_are_stripped():
     clean = normalize("- 4.3. 乙方应开通服务。\n[bookmark: _GoBack]10.4 甲方付款。")
     assert clean.text == "4.3. 乙方应开通服务。\n10.4 甲方付款。"
+    # an unclosed bookmark on one line does not hide the artefact of the next
+    clean = normalize("甲方付款[bookmark: x\n[bookmark: _GoBack]乙方开票。\n")
+    assert "乙方开票" in clean.text and "_GoBack" not in clean.text and "[bookmark: x" in clean.text
 
 
 def test_long_paragraph_is_split_at_sentence_ends():
