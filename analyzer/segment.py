@@ -143,6 +143,9 @@ def segment(text: Text, *, max_chars: int = MAX_CLAUSE) -> tuple[Clause, ...]:
             styles = [n.style for n in stack]
             if marker.style in styles:
                 del stack[styles.index(marker.style):]
+            elif stack and _heads_the_finer_list(marker, stack[-1], markers[i + 1:]):
+                while stack and _rank(stack[-1].style) > _rank(marker.style):
+                    stack.pop()
             parent = stack[-1] if stack else None
             node = _Node(marker.style, marker.number, marker.value, a, b, parent,
                          _title(line[marker.length:] if marker.style != "bullet" else line))
@@ -174,6 +177,25 @@ def segment(text: Text, *, max_chars: int = MAX_CLAUSE) -> tuple[Clause, ...]:
                 parent=node.parent.first_id if node.parent else None))
             node.first_id = node.first_id or clauses[-1].id
     return tuple(clauses)
+
+
+RANKS = {"chapter": 0, "article": 1, "cn": 2, "cn_paren": 3, "arabic": 4, "paren": 6, "half_paren": 7,
+         "circled": 8, "bullet": 9}
+
+
+def _rank(style: str) -> int:
+    """How coarse a numbering form usually is: 第一章 › 第一条 › 一、 › （一） › 1. › 1.1 › （1） › 1) › ①."""
+    return 5 if style.startswith("dotted") else RANKS.get(style, 10)
+
+
+def _heads_the_finer_list(marker: Marker, top: _Node, later: list) -> bool:
+    """Does a coarse number ("一、") that follows a list of finer ones ("1." … "4.") stand above
+    that list rather than inside its last item? It does when the finer list starts again at 1
+    after it (or never comes back): "重要提示：1. … 4." then "一、… 1. …"."""
+    if marker.style not in ("chapter", "article", "cn") or _rank(top.style) <= _rank(marker.style):
+        return False
+    again = next((m for m in later if m is not None and m.style == top.style), None)
+    return again is None or again.value == 1
 
 
 def _title(rest: str) -> str:

@@ -91,6 +91,23 @@ def test_clean_numbering_is_no_anomaly():
     assert numbering_anomaly(clauses) == []
 
 
+def test_a_list_before_the_first_section_does_not_swallow_the_sections():
+    _, clauses = clauses_of("重要提示：\n1. 请仔细阅读。\n2. 签署即视为同意。\n一、总则\n1. 甲方付款。\n2. 乙方服务。\n"
+                            "二、费用\n1. 按月结算。\n")
+    by_text = {c.text.split("\n")[0]: c for c in clauses}
+    assert by_text["一、总则"].parent is None and by_text["二、费用"].parent is None
+    assert by_text["1. 甲方付款。"].parent == by_text["一、总则"].id
+    assert numbering_anomaly(clauses) == []
+
+
+def test_sections_inside_a_numbered_item_stay_inside_it():
+    _, clauses = clauses_of("1. 服务内容\n一、外呼服务\n二、呼入服务\n2. 费用\n3. 其他\n")
+    by_text = {c.text: c for c in clauses}
+    assert by_text["一、外呼服务"].parent == by_text["1. 服务内容"].id
+    assert by_text["2. 费用"].parent is None
+    assert numbering_anomaly(clauses) == []
+
+
 def test_page_furniture_is_dropped_and_wrapped_lines_joined():
     body = []
     for page in range(3):
