@@ -74,7 +74,9 @@ def market_reference(comp: Comparison, name: str, finding) -> str:
         if match and match[1] >= 30:
             b = comp.analysis(other)
             c = b.clause(match[0])
-            return f"{other} 的对应条款（{c.label}）没有这一约定：「{_short(c.text)}」"
+            if c.category == finding.category or finding.category in c.categories:
+                # quoted only when it is about the same thing: a near wording in another category is not
+                return f"{other} 的对应条款（{c.label}）没有这一约定：「{_short(c.text)}」"
     if cleaner:
         return f"{'、'.join(cleaner)} 的合同没有这一约定。"
     return f"比较的其他 {len(same)} 家供应商都有同类条款，属行业常见写法，但仍可争取修改。"

@@ -83,6 +83,21 @@ def test_brief_has_a_market_reference_quoting_another_vendor(out, comparison):
     assert "并非法律标准" in (out / "report.html").read_text(encoding="utf-8")
 
 
+def test_a_clause_quoted_as_lacking_the_point_is_about_the_same_thing(comparison):
+    from analyzer.brief import market_reference
+    seen = 0
+    for name in comparison.names:
+        for f in comparison.analysis(name).findings:
+            ref = market_reference(comparison, name, f)
+            if "的对应条款" not in ref:
+                continue
+            other = ref.split(" 的对应条款", 1)[0]
+            clause = comparison.analysis(other).clause(comparison.counterparts[(name, f.clause_id)][other][0])
+            assert f.category == clause.category or f.category in clause.categories, ref
+            seen += 1
+    assert seen  # the samples do give such references
+
+
 def test_csv_has_bom_and_results_json_is_the_spec(out):
     raw = (out / "findings.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
