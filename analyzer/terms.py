@@ -28,8 +28,10 @@ RATE_PER_MINUTE = re.compile(
 RATE_PER_MINUTE_BEFORE = re.compile(rf"每分钟{FIGURE}元")
 SMS_RATE = re.compile(rf"{FIGURE}元?(?:/|每)条")
 MIN_SPEND = re.compile(
-    rf"(?:最低消费|保底消费|最低消费额|最低使用费)(?:金额)?(?:为|是|:|：)?{FIGURE}(?P<wan>万)?元"
+    rf"(?P<per_before>每个?月|月度|每个?季度?|季度|每年|年度)?的?"
+    rf"(?:最低消费|保底消费|最低使用费)(?:金额|额)?(?:为|是|:|：)?(?:人民币|RMB|¥|￥)?{FIGURE}(?P<wan>万)?元"
     rf"(?:/(?P<per_n>\d*|一)?(?P<per>年|月|季度?))?")
+PER_WORD = {"月": "月", "季": "季", "年": "年"}
 # the contract's own duration, not a retention, warranty or payment period
 NOT_THE_TERM = r"(?<!保留)(?<!保存)(?<!保管)(?<!保修)(?<!质保)(?<!付款)(?<!整改)(?<!异议)(?<!账单)"
 TERM_STRONG = re.compile(  # the lookahead spares the lookbehinds at positions where no label starts
@@ -123,6 +125,8 @@ def extract(clauses: tuple[Clause, ...], p: Parties) -> Terms:
             for m in MIN_SPEND.finditer(v):
                 value = _num(m.group("num")) * (10000 if m.group("wan") else 1)
                 per, n = m.group("per"), m.group("per_n")
+                if per is None and m.group("per_before"):  # "每月最低消费额为…元"
+                    per = next(PER_WORD[ch] for ch in m.group("per_before") if ch in PER_WORD)
                 count = _num(n) if n else 1.0
                 if per == "月":
                     value = value * 12 / count

@@ -22,6 +22,11 @@ def test_figures_and_numerals():
     assert t["term_months"] == 24
 
 
+def test_minimum_spend_with_its_period_before_it():
+    assert terms(HEAD + "二、甲方每月的最低消费额为人民币2000元。\n")["minimum_spend"] == 24000
+    assert terms(HEAD + "二、每季度最低消费：￥9000元。\n")["minimum_spend"] == 36000
+
+
 def test_penalty_pct_on_the_customer():
     t = terms(HEAD + "二、合同总金额：5000元。\n三、甲方逾期付款的，应向乙方支付合同总金额百分之四十的违约金。\n"
                      "四、乙方违约的，应向甲方支付合同总金额60%的违约金。\n")
