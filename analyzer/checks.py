@@ -26,7 +26,7 @@ TRUNCATION_MARK = re.compile(r"内容过长已截断|已截断|\(truncated\)|（
 FORUM = re.compile(
     r"(?:提交|提起|提请|向|由|交|报)(?P<where>[^。；，,]{0,16}?)(?P<kind>仲裁委员会|仲裁院|仲裁中心|法院)"
     r"(?=[^。；]{0,14}(?:诉讼|起诉|仲裁|裁决|管辖|解决|审理))")
-AUTO_RENEW = re.compile(r"续展|自动续(?:约|期|签|订)|自动延(?:续|长)")
+AUTO_RENEW = re.compile(r"续展|自动续(?:约|期|签|订)|自动(?:顺延|延(?:续|长))")
 NOT_RENEWED = re.compile(r"不(?:得|再|予)?续展|不自动续")
 NO_RENEW = re.compile(r"视为(?:不再|不|放弃)续(?:约|签|订|展)|不再续约")
 HAN = re.compile(r"[\u4e00-\u9fff]+")

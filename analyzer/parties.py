@@ -48,9 +48,14 @@ def value_from_fold(original: str, folded: str) -> str:
     return original[i:i + len(folded)] if i >= 0 else folded
 
 
+# "委托方（甲方）：…", "服务方(乙方)：…": the role in brackets after a role word
+ROLE_IN_BRACKETS = re.compile(r"[\u4e00-\u9fff]{1,6}\s*[(（]\s*([甲乙丙])\s*方\s*[)）](?=\s*[:：])")
+
+
 def _labels(lines: list[str]) -> dict[str, str | None]:
     found: dict[str, str | None] = {}
     for line in lines:
+        line = ROLE_IN_BRACKETS.sub(r"\1方", line)
         for m in LABEL.finditer(line):
             role = m.group("role") + "方"
             if role in found and found[role]:

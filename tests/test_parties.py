@@ -98,3 +98,10 @@ def test_vendor_named_only_as_the_holder_of_its_bank_account():
     assert p.vendor_role == "乙方" and p.vendor == "南京青禾软件有限公司"
     named = _parties("合作协议\n甲方：某某商贸有限公司\n乙方：东莞木棉信息有限公司\n" + text.split("\n", 1)[1])
     assert named.vendor == "东莞木棉信息有限公司"  # a name in the heading comes first
+
+
+def test_role_written_in_brackets_after_a_role_word():
+    text = ("短信服务合同\n委托方（甲方）：广州木棉餐饮管理有限公司\n服务方(乙方)：深圳市飞信通网络科技有限公司\n"
+            "第一条 乙方为甲方提供短信服务。\n")
+    p = _parties(text)
+    assert p.vendor == "深圳市飞信通网络科技有限公司" and p.customer == "广州木棉餐饮管理有限公司"
