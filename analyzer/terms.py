@@ -35,7 +35,10 @@ PER_WORD = {"月": "月", "季": "季", "年": "年"}
 # the contract's own duration, not a retention, warranty or payment period
 NOT_THE_TERM = r"(?<!保留)(?<!保存)(?<!保管)(?<!保修)(?<!质保)(?<!付款)(?<!整改)(?<!异议)(?<!账单)"
 TERM_STRONG = re.compile(  # the lookahead spares the lookbehinds at positions where no label starts
-    rf"(?=[有服合协期使]){NOT_THE_TERM}(?:有效期|服务期限?|合同期限?|协议期限?|期限|使用期)(?:为|是|:|：|共|自[^。；]{{0,20}}起)?{NUM}(?P<unit>个月|个自然月|月|年)")
+    rf"(?=[有服合协期使]){NOT_THE_TERM}(?:有效期|服务期限?|合同期限?|协议期限?|期限|使用期)[:：]?(?:为|是|共)?"
+    # "自2024年1月1日起至2024年12月31日止，共12个月": the dates are passed over, the count is read
+    rf"(?:自[^。；]{{0,30}}?(?:起|止)[^。；]{{0,20}}?(?:共|计|合计|为)?)?"
+    rf"{NUM}(?P<unit>个月|个自然月|月|年)(?![\d〇零一二三四五六七八九十])")
 TERM_WEAK = re.compile(rf"(?:续签|续约|套餐|服务)(?:期|为|期为)?{NUM}(?P<unit>个月|个自然月|年)")
 TERM_AFTER = re.compile(rf"/{NUM}(?P<unit>个月|年)")
 PERCENT = re.compile(rf"(?:{FIGURE}%|百分之(?P<cn>[{NUMERAL_CHARS}]+))")

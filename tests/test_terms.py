@@ -38,6 +38,11 @@ def test_blank_template_gives_none():
     assert all(v is None for v in t.values())
 
 
+def test_term_after_a_date_range():
+    assert terms(HEAD + "二、服务期限：自2024年1月1日起至2024年12月31日止，共12个月。\n")["term_months"] == 12
+    assert terms(HEAD + "二、合同期限：自2024年3月1日起至2026年2月28日止。\n")["term_months"] is None  # no count
+
+
 def test_retention_period_is_not_the_term():
     assert terms(HEAD + "二、通话记录保留期限为5个月。\n")["term_months"] is None
 
