@@ -39,6 +39,11 @@ TERM_STRONG = re.compile(  # the lookahead spares the lookbehinds at positions w
     # "自2024年1月1日起至2024年12月31日止，共12个月": the dates are passed over, the count is read
     rf"(?:自[^。；]{{0,30}}?(?:起|止)[^。；]{{0,20}}?(?:共|计|合计|为)?)?"
     rf"{NUM}(?P<unit>个月|个自然月|月|年)(?![\d〇零一二三四五六七八九十])")
+# "合同期限：自2024年3月1日起至2026年2月28日止": the term from its two dates
+_DATE = r"(?P<y{0}>\d{{4}})\s*年\s*(?P<m{0}>\d{{1,2}})\s*月\s*(?P<d{0}>\d{{1,2}})\s*日"
+TERM_DATES = re.compile(
+    rf"(?=[有服合协期使]){NOT_THE_TERM}(?:有效期|服务期限?|合同期限?|协议期限?|期限|使用期)[^。；\d]{{0,6}}"
+    + _DATE.format(1) + r"[^。；\d]{0,4}(?:至|到|—|－|-|~|～)\s*" + _DATE.format(2))
 TERM_WEAK = re.compile(rf"(?:续签|续约|套餐|服务)(?:期|为|期为)?{NUM}(?P<unit>个月|个自然月|年)")
 TERM_AFTER = re.compile(rf"/{NUM}(?P<unit>个月|年)")
 PERCENT = re.compile(rf"(?:{FIGURE}%|百分之(?P<cn>[{NUMERAL_CHARS}]+))")
@@ -158,12 +163,28 @@ def _terms_in(v: str, c: Clause, put, weak_term):
         months = _months(m)
         if months:
             put("term_months", months, c)
+    for m in TERM_DATES.finditer(v):
+        months = _months_between(m)
+        if months:
+            put("term_months", months, c)
     if weak_term is None:
         for pat in (TERM_WEAK, TERM_AFTER):
             m = pat.search(v)
             if m and _months(m):
                 return _months(m), c
     return weak_term
+
+
+def _months_between(m: re.Match) -> float | None:
+    """Whole months from the first date to the second, both days counted (None if not dates)."""
+    from datetime import date
+    try:
+        first = date(int(m.group("y1")), int(m.group("m1")), int(m.group("d1")))
+        last = date(int(m.group("y2")), int(m.group("m2")), int(m.group("d2")))
+    except ValueError:
+        return None
+    months = round(((last - first).days + 1) / 30.4375)
+    return float(months) if 0 < months < 1000 else None
 
 
 def _amount_after(rest: str) -> float | None:

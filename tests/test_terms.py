@@ -40,7 +40,9 @@ def test_blank_template_gives_none():
 
 def test_term_after_a_date_range():
     assert terms(HEAD + "二、服务期限：自2024年1月1日起至2024年12月31日止，共12个月。\n")["term_months"] == 12
-    assert terms(HEAD + "二、合同期限：自2024年3月1日起至2026年2月28日止。\n")["term_months"] is None  # no count
+    assert terms(HEAD + "二、合同期限：自2024年3月1日起至2026年2月28日止。\n")["term_months"] == 24
+    assert terms(HEAD + "二、服务期限：2023年7月1日至2024年6月30日。\n")["term_months"] == 12
+    assert terms(HEAD + "二、合同期限：自2024年2月30日起至2025年2月28日止。\n")["term_months"] is None  # no such day
 
 
 def test_retention_period_is_not_the_term():
