@@ -47,7 +47,7 @@ TERM_DATES = re.compile(
 TERM_WEAK = re.compile(rf"(?:续签|续约|套餐|服务)(?:期|为|期为)?{NUM}(?P<unit>个月|个自然月|年)")
 TERM_AFTER = re.compile(rf"/{NUM}(?P<unit>个月|年)")
 PERCENT = re.compile(rf"(?:{FIGURE}%|百分之(?P<cn>[{NUMERAL_CHARS}]+))")
-SAME_AMOUNT = re.compile(r"等额|同等金额|相同金额|全部(?:合同|协议)?(?:金额|价款)")
+SAME_AMOUNT = re.compile(r"等额|同等金额|相同金额|全部(?:合同|协议)?(?:金额|价款)|全部(?:服务费|费用)")
 PENALTY = re.compile(r"违约金|罚金|罚款|扣款|赔偿金")
 # who pays: "向乙方支付" is the customer paying, so a role right after 向/给 is the payee
 CUSTOMER_PAYS = re.compile(r"要求甲方(?:支付|赔偿|承担)|(?<![向给])甲方(?:应|须|需|应当)?(?:向乙方)?(?:支付|赔偿|承担|缴纳)"
