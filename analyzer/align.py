@@ -68,8 +68,9 @@ class _KeywordIndex:
     """Which keywords occur in a text, for many keywords at once.
 
     One pass of a trie-shaped pattern inside a lookahead finds, at every position, the longest
-    keyword starting there (children are tried before a word may end); every keyword contained in a found one occurs too, so the
-    found set is complete (a keyword occurring at i is a prefix of the longest one found at i).
+    keyword starting there (children are tried before a word may end); every keyword contained
+    in a found one occurs too, so the found set is complete (a keyword occurring at i is a prefix
+    of the longest one found at i).
     ``counts(texts)`` is texts × groups: how many distinct keywords of each group occur.
     """
 
@@ -253,7 +254,8 @@ class Aligner:
                 # sentence that introduces it belongs ("4 免责条款" › "4.4 您未遵循文档引起的")
                 main = main_of.get(c.parent or "", UNCLASSIFIED)
             main_of[c.id] = main
-            others = [self.categories_[j] for j in rank[1:] if row[j] >= self.secondary and self.categories_[j] != main]
+            others = [self.categories_[j] for j in rank[1:]
+                      if row[j] >= self.secondary and self.categories_[j] != main]
             cats = ((main,) if main != UNCLASSIFIED else ()) + tuple(others)
             out.append(replace(c, category=main, categories=cats,
                                category_scores={self.categories_[j]: round(row[j], 4) for j in rank[:5]}))

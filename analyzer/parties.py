@@ -125,20 +125,17 @@ def _core_name(full: str, folded_text: str) -> str | None:
     The place is taken off the front and business words off the end, one at a time; the
     longest of these names that the text uses at least twice on its own is the one."""
     name = PLACE.sub("", full, count=1)
-    rest = folded_text.replace(fold(full), "")
     candidates = []
-    while len(name) >= 2:
+    while name:
         candidates.append(name)
-        shorter = BUSINESS.sub("", name)
-        if shorter == name:
-            break
-        name = shorter
+        name = BUSINESS.sub("", name) if BUSINESS.search(name) else ""
+    trade = BUSINESS.sub("", candidates[-1]) if candidates else ""  # what no business word is left on
+    if len(trade) < 2:
+        return None  # never a bare business word (服务, 网络)
+    rest = folded_text.replace(fold(full), "")
     for c in candidates:
-        trade = c
-        while BUSINESS.search(trade):
-            trade = BUSINESS.sub("", trade)
-        if c != full and len(trade) >= 2 and c not in GENERIC and rest.count(fold(c)) >= 2:
-            return c  # never a bare business word (服务, 网络) nor a generic one (中国)
+        if c != full and len(c) >= 2 and c not in GENERIC and rest.count(fold(c)) >= 2:
+            return c  # nor a generic one (中国)
     return None
 
 

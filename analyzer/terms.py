@@ -31,18 +31,19 @@ MIN_SPEND = re.compile(
     rf"(?P<per_before>每个?月|月度|每个?季度?|季度|每年|年度)?的?"
     rf"(?:最低消费|保底消费|最低使用费)(?:金额|额)?(?:为|是|:|：)?(?:人民币|RMB|¥|￥)?{FIGURE}(?P<wan>万)?元"
     rf"(?:/(?P<per_n>\d*|一)?(?P<per>年|月|季度?))?")
-PER_WORD = {"月": "月", "季": "季", "年": "年"}
 # the contract's own duration, not a retention, warranty or payment period
 NOT_THE_TERM = r"(?<!保留)(?<!保存)(?<!保管)(?<!保修)(?<!质保)(?<!付款)(?<!整改)(?<!异议)(?<!账单)"
-TERM_STRONG = re.compile(  # the lookahead spares the lookbehinds at positions where no label starts
-    rf"(?=[有服合协期使]){NOT_THE_TERM}(?:有效期|服务期限?|合同期限?|协议期限?|期限|使用期)[:：]?(?:为|是|共)?"
+# the lookahead spares the lookbehinds at positions where no label starts
+TERM_LABEL = rf"(?=[有服合协期使]){NOT_THE_TERM}(?:有效期|服务期限?|合同期限?|协议期限?|期限|使用期)"
+TERM_STRONG = re.compile(
+    rf"{TERM_LABEL}[:：]?(?:为|是|共)?"
     # "自2024年1月1日起至2024年12月31日止，共12个月": the dates are passed over, the count is read
     rf"(?:自[^。；]{{0,30}}?(?:起|止)[^。；]{{0,20}}?(?:共|计|合计|为)?)?"
     rf"{NUM}(?P<unit>个月|个自然月|月|年)(?![\d〇零一二三四五六七八九十])")
 # "合同期限：自2024年3月1日起至2026年2月28日止": the term from its two dates
 _DATE = r"(?P<y{0}>\d{{4}})\s*年\s*(?P<m{0}>\d{{1,2}})\s*月\s*(?P<d{0}>\d{{1,2}})\s*日"
 TERM_DATES = re.compile(
-    rf"(?=[有服合协期使]){NOT_THE_TERM}(?:有效期|服务期限?|合同期限?|协议期限?|期限|使用期)[^。；\d]{{0,6}}"
+    rf"{TERM_LABEL}[^。；\d]{{0,6}}"
     + _DATE.format(1) + r"[^。；\d]{0,4}(?:至|到|—|－|-|~|～)\s*" + _DATE.format(2))
 TERM_WEAK = re.compile(rf"(?:续签|续约|套餐|服务)(?:期|为|期为)?{NUM}(?P<unit>个月|个自然月|年)")
 TERM_AFTER = re.compile(rf"/{NUM}(?P<unit>个月|年)")
@@ -134,7 +135,7 @@ def extract(clauses: tuple[Clause, ...], p: Parties) -> Terms:
                 value = _num(m.group("num")) * (10000 if m.group("wan") else 1)
                 per, n = m.group("per"), m.group("per_n")
                 if per is None and m.group("per_before"):  # "每月最低消费额为…元"
-                    per = next(PER_WORD[ch] for ch in m.group("per_before") if ch in PER_WORD)
+                    per = next(ch for ch in m.group("per_before") if ch in "月季年")
                 count = _num(n) if n else 1.0
                 if per == "月":
                     value = value * 12 / count
