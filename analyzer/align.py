@@ -5,7 +5,7 @@ keywords, ``transform(clauses)`` returns new clauses carrying their categories. 
 clause for a category mixes three signals:
 
 - keyword evidence: distinct taxonomy keywords in the clause (and, weaker, in its headings), found
-  with one regular-expression pass per text (see ``_KeywordIndex``);
+  with one Aho–Corasick pass over all the clauses (see ``_KeywordIndex``);
 - TF-IDF cosine similarity to the category's exemplars, over jieba unigrams and bigrams (the
   clause is cut once; a character n-gram TF-IDF was dropped: it cost as much as jieba itself and
   changed no category on the samples);
@@ -17,9 +17,8 @@ otherwise it is ``unclassified``.
 """
 from __future__ import annotations
 
+import itertools
 import json
-import re
-from collections import Counter
 from dataclasses import replace
 
 import numpy as np
@@ -43,44 +42,16 @@ def _squash(text: str) -> str:
     return "".join(fold(text).split())
 
 
-def _trie_pattern(words: list[str]) -> str:
-    """A regular expression matching the same words as their alternation, shaped as a trie so
-    that the engine follows one branch per character instead of trying every word."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def pattern(node: dict) -> str:
-        ends = "" in node
-        alts = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if ends else body
-
-    return pattern(trie)
-
-
 class _KeywordIndex:
-    """Which keywords occur in a text, for many keywords at once.
-
-    One pass of a trie-shaped pattern inside a lookahead finds, at every position, the longest
-    keyword starting there (children are tried before a word may end); every keyword contained
-    in a found one occurs too, so the found set is complete (a keyword occurring at i is a prefix
-    of the longest one found at i).
-    ``counts(texts)`` is texts × groups: how many distinct keywords of each group occur.
-    """
+    """How many distinct keywords of each group occur in each text, for many keywords at once
+    (one Aho–Corasick pass over all the texts, see ``literals.LiteralIndex``).
+    ``counts(texts)`` is texts × groups."""
 
     def __init__(self, groups: list[tuple[str, ...]]):
-        words = sorted({w for g in groups for w in g if w}, key=lambda w: (-len(w), w))
+        from .literals import LiteralIndex
+        words = sorted({w for g in groups for w in g if w})
         self.index_ = {w: i for i, w in enumerate(words)}
-        # the leading character class lets the engine pass over positions where no keyword starts
-        first = "".join(sorted({w[0] for w in words}))
-        self.pattern_ = re.compile(f"(?=[{re.escape(first)}])(?=({_trie_pattern(words)}))") if words else None
-        self.within_ = {w: [self.index_[v] for v in words if v in w] for w in words}
+        self.literals_ = LiteralIndex(words)
         self.membership_ = np.zeros((len(words), len(groups)))
         for k, g in enumerate(groups):
             for w in g:
@@ -89,14 +60,8 @@ class _KeywordIndex:
 
     def counts(self, texts: list[str]) -> np.ndarray:
         found = np.zeros((len(texts), len(self.index_)))
-        if self.pattern_ is not None:
-            rows, cols = [], []
-            for i, text in enumerate(texts):
-                for w in set(self.pattern_.findall(text)):
-                    hit = self.within_[w]
-                    rows.extend([i] * len(hit))
-                    cols.extend(hit)
-            found[rows, cols] = 1.0
+        rows, ids = self.literals_.find(texts)
+        found[rows, ids] = 1.0
         return found @ self.membership_
 
 
@@ -139,6 +104,7 @@ class Aligner:
         v = self.word_vectorizer_
         self.vocabulary_, self.idf_ = v.vocabulary_, v.idf_
         self.exemplars_t_ = self.word_exemplars_.T.tocsr()
+        self._index_vocabulary()
         return self
 
     # -- the fitted state, to store and reload --------------------------------------------------
@@ -170,6 +136,7 @@ class Aligner:
             self.idf_, self.exemplar_owner_, self.fuzzy_rows_ = z["idf"], z["owner"], z["fuzzy_rows"]
             self.exemplars_t_ = csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
         self.keyword_index_ = _KeywordIndex(self.keywords_)
+        self._index_vocabulary()
         return self
 
     # -- scoring ---------------------------------------------------------------------------
@@ -188,7 +155,7 @@ class Aligner:
             where = {h: i for i, h in enumerate(distinct)}
             head = rows[[where[h] for h in headings]]
         cut = [self.tokenizer_.words(s) for s in squashed]
-        sim_w = (self.tfidf(cut) @ self.exemplars_t_).toarray()
+        sim_w = self._exemplar_similarity(cut)
         # token-set similarity: plain ratio of the sorted, de-duplicated token strings
         fz = process.cdist([_token_set(t) for t in cut], self.exemplar_tokens_, scorer=fuzz.ratio,
                            workers=self.workers, dtype=np.float32) / 100.0
@@ -217,24 +184,57 @@ class Aligner:
         """1 − 0.5^hits, hits = distinct keywords of the category in the text."""
         return 1.0 - 0.5 ** self.keyword_index_.counts(squashed)
 
+    def _index_vocabulary(self) -> None:
+        """Integer keys for the fitted vocabulary: a unigram's column by its token, and a bigram's
+        column by the columns of its two words (both are in the vocabulary: the bigram came from a
+        text holding them). Scoring then looks up integer pairs instead of building strings."""
+        vocab, size = self.vocabulary_, len(self.vocabulary_)
+        self.unigrams_ = {t: j for t, j in vocab.items() if " " not in t}
+        pairs = sorted((self.unigrams_[a] * size + self.unigrams_[b], j)
+                       for t, j in vocab.items() if " " in t for a, b in [t.split(" ")])
+        self.bigram_keys_ = np.array([k for k, _ in pairs], dtype=np.int64)
+        self.bigram_cols_ = np.array([j for _, j in pairs], dtype=np.int64)
+        self.exemplars_dense_ = self.exemplars_t_.toarray()
+
+    def _tfidf_entries(self, cut: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The non-zero entries (row, column, value) of the fitted TF-IDF vectors of token lists,
+        sorted by row and column; see ``tfidf``."""
+        size = len(self.vocabulary_)
+        lengths = np.fromiter(map(len, cut), dtype=np.int64, count=len(cut))
+        flat = [t for tokens in cut for t in tokens]
+        ids = np.fromiter(map(self.unigrams_.get, flat, itertools.repeat(-1)), dtype=np.int64, count=len(flat))
+        row = np.repeat(np.arange(len(cut), dtype=np.int64), lengths)
+        a, b = ids[:-1], ids[1:]
+        pair = (row[:-1] == row[1:]) & (a >= 0) & (b >= 0)
+        keys = a[pair] * size + b[pair]
+        at = np.searchsorted(self.bigram_keys_, keys)
+        found = at < self.bigram_keys_.size
+        found[found] = self.bigram_keys_[at[found]] == keys[found]
+        known = ids >= 0
+        codes = np.concatenate([row[known] * size + ids[known], row[:-1][pair][found] * size + self.bigram_cols_[at[found]]])
+        codes, counts = np.unique(codes, return_counts=True)
+        rows, cols = codes // size, codes % size
+        vals = (1.0 + np.log(counts)) * self.idf_[cols]
+        norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=len(cut)))
+        return rows, cols, vals / norms[rows] if vals.size else vals
+
     def tfidf(self, cut: list[list[str]]):
         """The fitted TF-IDF vectors of token lists: what ``word_vectorizer_.transform`` returns
         (sublinear tf × idf, l2-normalised), without its per-call validation, which costs more
         than the arithmetic for the few dozen clauses of one contract."""
         from scipy.sparse import csr_matrix
-        get = self.vocabulary_.get
-        rows, cols, counts = [], [], []
-        for i, tokens in enumerate(cut):
-            row = Counter(j for j in map(get, _unigrams_bigrams(tokens)) if j is not None)
-            rows.extend([i] * len(row))
-            cols.extend(row)
-            counts.extend(row.values())
-        rows_a, cols_a = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
-        vals = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self.idf_[cols_a] if counts else np.zeros(0)
-        norms = np.sqrt(np.bincount(rows_a, weights=vals * vals, minlength=len(cut)))
+        rows, cols, vals = self._tfidf_entries(cut)
+        return csr_matrix((vals, (rows, cols)), shape=(len(cut), len(self.vocabulary_)))
+
+    def _exemplar_similarity(self, cut: list[list[str]]) -> np.ndarray:
+        """Cosine similarity of each token list's TF-IDF vector to every exemplar row:
+        ``tfidf(cut) @ exemplars_t_``, summed entry by entry from the dense exemplar matrix."""
+        rows, cols, vals = self._tfidf_entries(cut)
+        out = np.zeros((len(cut), self.exemplars_dense_.shape[1]))
         if vals.size:
-            vals = vals / norms[rows_a]
-        return csr_matrix((vals, (rows_a, cols_a)), shape=(len(cut), len(self.vocabulary_)))
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            out[rows[starts]] = np.add.reduceat(self.exemplars_dense_[cols] * vals[:, None], starts, axis=0)
+        return out
 
     def transform(self, clauses: tuple[Clause, ...] | list[Clause]) -> tuple[Clause, ...]:
         """New clauses with ``category``, ``categories`` (main first) and ``category_scores``."""

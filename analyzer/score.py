@@ -13,7 +13,6 @@ Clause one-sidedness (−1 favours the customer … +1 favours the vendor):
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import math
 import re
@@ -120,21 +119,6 @@ def _compile(patterns, where: str) -> tuple[re.Pattern, ...]:
     return tuple(out)
 
 
-_PATTERN_TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|\(\?<?[=!]|[\^$]")
-
-
-def _context_dependent(pattern: str) -> bool:
-    """Does the pattern use an anchor (^ $ \\A \\Z \\b \\B) or a lookaround? Such a pattern
-    could match a clause alone and not the same clause among others (see ``_candidates``)."""
-    for m in _PATTERN_TOKEN.finditer(pattern):
-        token = m.group(0)
-        if token.startswith("["):
-            continue  # a character class: ^ in it is negation
-        if not token.startswith("\\") or token in ("\\A", "\\Z", "\\b", "\\B"):
-            return True
-    return False
-
-
 def _examples(items, where: str) -> tuple[Example, ...]:
     out = []
     for item in items or ():
@@ -183,10 +167,6 @@ def parse_rules(data: dict, legal: dict, taxonomy_ids: tuple[str, ...]) -> tuple
             patterns = _compile(entry.get("patterns"), where)
             if not patterns:
                 raise ResourceError(f"{where}: needs at least one pattern")
-            for p in patterns:
-                if _context_dependent(p.pattern):
-                    raise ResourceError(f"{where}: pattern {p.pattern!r} uses an anchor or a lookaround; "
-                                        "trigger patterns must match a text whatever surrounds it")
             rules.append(Rule(rid, kind, code, cats, severity, entry.get("legal"), entry.get("why", ""),
                               patterns, _compile(entry.get("unless"), where), _compile(entry.get("mutual"), where),
                               _compile(entry.get("escalate"), where), entry.get("measure"), pos, neg))
@@ -354,27 +334,25 @@ def score(clauses: tuple[Clause, ...], parties: Parties, *, to_source=None,
 
 
 def _candidates(rules: tuple[Rule, ...], texts: list[str]) -> list[list[Rule]]:
-    """For each text, the rules with a pattern that may match in it (a superset; in book order).
+    """For each text, the rules with a pattern that may match in it (a superset; in book order),
+    from the literal words their patterns require (see ``literals``)."""
+    return [[rules[k] for k in found] for found in _prefilter(rules).candidates(texts)]
 
-    Each pattern searches the texts joined, not each text: after a match it resumes at the
-    start of the next text, so every text holding a match is reached. Rule patterns have no
-    anchors or lookarounds, so a match inside one text is also a match in the joined texts."""
-    starts, pos = [], 0
-    for t in texts:
-        starts.append(pos)
-        pos += len(t) + 1
-    joined = "\n".join(texts)
-    found: list[set[int]] = [set() for _ in texts]
-    for k, rule in enumerate(rules):
-        for pattern in rule.patterns:
-            pos = 0
-            while (m := pattern.search(joined, pos)) is not None:
-                i = bisect.bisect_right(starts, m.start()) - 1
-                found[i].add(k)
-                if i + 1 == len(texts):
-                    break
-                pos = starts[i + 1]
-    return [[rules[k] for k in sorted(ks)] for ks in found]
+
+_PREFILTERS: dict[int, tuple] = {}
+
+
+def _prefilter(rules: tuple[Rule, ...]):
+    """The prefilter of a rule book's trigger patterns, telling rules (built once per book)."""
+    kept = _PREFILTERS.get(id(rules))
+    if kept is None or kept[0] is not rules:
+        from .literals import Prefilter
+        kept = (rules, Prefilter([p for rule in rules for p in rule.patterns],
+                                 [k for k, rule in enumerate(rules) for _ in rule.patterns]))
+        if len(_PREFILTERS) > 8:
+            _PREFILTERS.clear()
+        _PREFILTERS[id(rules)] = kept
+    return kept[1]
 
 
 def _rule(book: RuleBook, rule_id: str) -> Rule:

@@ -1,0 +1,190 @@
+"""Find many literal words in many texts at once, and use them to skip regular expressions
+that cannot match.
+
+``LiteralIndex`` runs one Aho–Corasick pass (pyahocorasick) over the texts joined and reports
+every occurrence of every word, overlapping ones included. ``required(pattern)`` reads a
+compiled pattern's syntax tree for words one of which every match must contain (the
+"prefilter" of a regular-expression engine); ``Prefilter`` combines the two: for each text, the
+patterns that may match it. It never leaves out a pattern that matches: a pattern whose
+requirement cannot be read (a character class first, say, with nothing literal after it)
+is a candidate for every text.
+"""
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections import Counter
+
+try:  # Python 3.11 moved the parser; 3.10 has it at the top level
+    from re import _constants as _c, _parser as _sre_parse
+except ImportError:  # pragma: no cover
+    import sre_constants as _c
+    import sre_parse as _sre_parse
+
+SEPARATOR = "\n"
+
+
+class LiteralIndex:
+    """Every occurrence of a fixed list of words in a list of texts (words with a newline are not
+    allowed: texts are joined with one)."""
+
+    def __init__(self, words):
+        import ahocorasick
+        self.words = tuple(words)
+        if any(not w or SEPARATOR in w for w in self.words):
+            raise ValueError("words must be non-empty and hold no newline")
+        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for i, w in enumerate(self.words):
+            self._automaton.add_word(w, i)
+        if self.words:
+            self._automaton.make_automaton()
+
+    def words_in(self, text: str) -> set[int]:
+        """Indexes of the words that occur in one text."""
+        return {w for _, w in self._automaton.iter(text)} if self.words else set()
+
+    def find(self, texts: list[str]) -> tuple[list[int], list[int]]:
+        """(text indexes, word indexes) of every occurrence, in the order of their ends."""
+        if not self.words or not texts:
+            return [], []
+        starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        rows, ids = [], []
+        for end, w in self._automaton.iter(SEPARATOR.join(texts)):
+            rows.append(bisect.bisect_right(starts, end) - 1)
+            ids.append(w)
+        return rows, ids
+
+
+def required(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
+    """What every text the pattern matches in holds: for each set returned, one of its words
+    (all the sets at once). An empty tuple when nothing is known."""
+    if pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
+        return ()
+    try:
+        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - whatever the parser makes of it, nothing is known
+        return ()
+    sets = [frozenset(w for w in words if not any(v != w and v in w for v in words))  # 退款 covers 甲方退款
+            for words in _all_of(list(tree)) if not any(not w or SEPARATOR in w for w in words)]
+    # single characters are everywhere: finding them costs more than they sort out
+    longer = [words for words in sets if min(map(len, words)) > 1]
+    return tuple(longer or sets)
+
+
+def _rank(words: set[str]) -> tuple[int, int]:
+    """Rarer is better: longer shortest word, then fewer words."""
+    return min(map(len, words)), -len(words)
+
+
+def _one_of(items) -> set[str] | None:
+    """Words one of which every match of a sequence holds: its most selective requirement."""
+    sets = _all_of(items)
+    return max(sets, key=_rank) if sets else None
+
+
+MAX_SPELLINGS = 64
+
+
+def _all_of(items) -> list[set[str]]:
+    """For a sequence of parsed items, sets of words such that every match holds a word of
+    each. Items that match one of a few fixed strings join their neighbours (退[还款] requires
+    退还 or 退款); every other item that requires something gives its own set."""
+    out: list[set[str]] = []
+    spellings = {""}
+
+    def flush() -> None:
+        if "" not in spellings:
+            out.append(spellings)
+
+    for op, av in items:
+        fixed = _fixed([(op, av)])
+        if fixed is not None:
+            if len(spellings) * len(fixed) <= MAX_SPELLINGS:
+                spellings = {a + b for a in spellings for b in fixed}
+            else:
+                flush()
+                spellings = fixed
+            continue
+        flush()
+        spellings = {""}
+        if op is _c.SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            if not add_flags & _c.SRE_FLAG_IGNORECASE:
+                out.extend(_all_of(list(sub)))
+        elif op is _c.BRANCH:  # each alternative's own best, together
+            alternatives = [_one_of(list(a)) for a in av[1]]
+            if all(alternatives):
+                out.append(set().union(*alternatives))
+        elif op in _REPEATS:
+            low, _high, sub = av
+            if low >= 1:
+                out.extend(_all_of(list(sub)))
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            out.extend(_all_of(list(av)))
+        # anything else (a class, any character, an anchor, a lookaround, a back-reference)
+        # requires nothing literal
+    flush()
+    return out
+
+
+_REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None))
+
+
+def _fixed(items) -> set[str] | None:
+    """The strings a sequence matches when they are few and fixed (a literal, a class of
+    literal characters, alternatives of such, an optional one), else None."""
+    spellings = {""}
+    for op, av in items:
+        if op is _c.LITERAL:
+            options = {chr(av)}
+        elif op is _c.IN and av and all(o is _c.LITERAL for o, _ in av):
+            options = {chr(x) for _, x in av}
+        elif op is _c.SUBPATTERN and not av[1] & _c.SRE_FLAG_IGNORECASE:
+            options = _fixed(list(av[3]))
+        elif op is _c.BRANCH:
+            parts = [_fixed(list(a)) for a in av[1]]
+            options = set().union(*parts) if all(p is not None for p in parts) else None
+        elif op in _REPEATS and av[0] == 0 and av[1] == 1:
+            options = _fixed(list(av[2]))
+            options = None if options is None else options | {""}
+        else:
+            return None
+        if options is None or len(spellings) * len(options) > MAX_SPELLINGS:
+            return None
+        spellings = {a + b for a in spellings for b in options}
+    return spellings
+
+
+class Prefilter:
+    """For each of many texts, which of many patterns may match in it (a superset of those
+    that do), from one ``LiteralIndex`` pass. With ``owners`` (the owner of each pattern: a
+    rule of several patterns, say) it tells the owners instead."""
+
+    def __init__(self, patterns, owners=None):
+        self.patterns = tuple(patterns)
+        owners = list(range(len(self.patterns))) if owners is None else list(owners)
+        needs = [required(p) for p in self.patterns]
+        words = sorted({w for need in needs for words in need for w in words})
+        position = {w: i for i, w in enumerate(words)}
+        self.index = LiteralIndex(words)
+        groups = [(k, words_) for k, need in enumerate(needs) for words_ in need]
+        self._pattern_of_group = [k for k, _ in groups]
+        self._groups_of_word: list[list[int]] = [[] for _ in words]
+        for g, (_, words_) in enumerate(groups):
+            for w in words_:
+                self._groups_of_word[position[w]].append(g)
+        self._groups_needed = [len(need) for need in needs]
+        self._always = [k for k, need in enumerate(needs) if not need]
+        self._owners = owners
+
+    def candidates(self, texts: list[str]) -> list[list[int]]:
+        """For each text, the patterns (or their owners) that may match in it, in order: a
+        pattern may when the text holds a word of every set it requires."""
+        out = []
+        for text in texts:
+            groups = {g for w in self.index.words_in(text) for g in self._groups_of_word[w]}
+            counts = Counter(self._pattern_of_group[g] for g in groups)
+            may = self._always + [k for k, n in counts.items() if n == self._groups_needed[k]]
+            out.append(sorted({self._owners[k] for k in may}))
+        return out

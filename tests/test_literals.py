@@ -1,0 +1,73 @@
+"""Literal prefilters: the words a pattern requires, found in many texts at once."""
+import re
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from analyzer.literals import LiteralIndex, Prefilter, required
+
+
+@pytest.mark.parametrize("pattern, want", [
+    ("(?:不予|不)(?:退还|退款)", [{"不予退还", "不予退款", "不退还", "不退款"}]),
+    ("乙方[^。]{0,6}(?:有权|可以)[^。]{0,9}终止", [{"乙方"}, {"有权", "可以"}, {"终止"}]),
+    ("乙方[^。]{0,6}(?:有权|可)[^。]{0,9}终止", [{"乙方"}, {"终止"}]),  # 可 alone is everywhere
+    ("(?:甲方)?退款", [{"退款"}]),
+    ("违约金|罚款", [{"违约金", "罚款"}]),
+    ("(?:只|仅)退还", [{"只退还", "仅退还"}]),
+    ("违约金[^。]*", [{"违约金"}]),
+    ("(?P<seat>[\u4e00-\u9fff]{2,4})仲裁(?:委员会|院)", [{"仲裁委员会", "仲裁院"}]),
+    ("(?:赔偿){1,3}", [{"赔偿"}]),
+    ("[^。]*", []),
+    ("(?i)abc", []),
+    ("(?=退款)", []),
+    ("不|退", [{"不", "退"}]),  # nothing longer to require: single characters then
+])
+def test_required_words(pattern, want):
+    assert sorted(map(sorted, required(re.compile(pattern)))) == sorted(map(sorted, want))
+
+
+def test_every_occurrence_is_found_overlapping_ones_too():
+    index = LiteralIndex(["违约", "违约金", "约金", "金"])
+    texts = ["乙方违约金", "", "金金", "无关", "违约"]
+    rows, ids = index.find(texts)
+    got = sorted(zip(rows, (index.words[i] for i in ids)))
+    want = sorted((i, w) for i, t in enumerate(texts) for w in index.words
+                  for k in range(len(t)) if t.startswith(w, k))
+    assert got == want
+    with pytest.raises(ValueError):
+        LiteralIndex(["a\nb"])
+
+
+_ATOMS = st.sampled_from(["甲方", "乙方", "退还", "不", "终止", "违约金", "[^。]", "[甲乙]", ".", r"\d", "。"])
+
+
+def _patterns():
+    def grow(inner):
+        return st.one_of(
+            st.lists(inner, min_size=1, max_size=3).map("".join),
+            st.lists(inner, min_size=2, max_size=3).map(lambda xs: "(?:" + "|".join(xs) + ")"),
+            st.tuples(inner, st.sampled_from(["?", "*", "+", "{0,3}", "{1,2}", "{2}", "+?"]))
+              .map(lambda t: f"(?:{t[0]}){t[1]}"),
+            inner.map(lambda x: f"(?={x})"), inner.map(lambda x: f"(?<!{x})"),
+            inner.map(lambda x: f"(?P<g>{x})"), inner.map(lambda x: "^" + x), inner.map(lambda x: x + "$"),
+        )
+    return st.recursive(_ATOMS, grow, max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_patterns(), min_size=1, max_size=6),
+       st.lists(st.text(alphabet="甲乙方不退还终止违约金。，0123456789x", max_size=30), min_size=1, max_size=6))
+def test_a_pattern_that_matches_a_text_is_always_a_candidate(patterns, texts):
+    compiled = []
+    for p in patterns:
+        try:
+            compiled.append(re.compile(p))
+        except re.error:  # a group name twice, a look-behind of varying width: not a pattern
+            compiled.append(re.compile("甲方"))
+    owners = [k // 2 for k in range(len(compiled))]
+    found = Prefilter(compiled, owners).candidates(texts)
+    for text, candidates in zip(texts, found):
+        assert candidates == sorted(set(candidates))
+        for k, p in enumerate(compiled):
+            if p.search(text):
+                assert owners[k] in candidates, (p.pattern, text)
