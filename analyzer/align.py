@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import itertools
 import json
-from dataclasses import replace
 
 import numpy as np
 
-from .model import Clause
+from .model import Clause, evolve
 from .normalize import fold
 from .taxonomy import UNCLASSIFIED, Taxonomy
 
@@ -244,21 +243,24 @@ class Aligner:
             signature = [i for i, c in enumerate(clauses) if c.style == "signature"]
             scores[signature, self.categories_.index("parties")] = 1.0
         order = np.argsort(-scores, axis=1, kind="stable")
+        # a row's categories at or above ``secondary`` come first in its order
+        above = (scores >= self.secondary).sum(axis=1).tolist()
+        order = order[:, :max(5, max(above, default=0))].tolist()
         out = []
         main_of: dict[str, str] = {}
-        for c, row, rank in zip(clauses, scores.tolist(), order.tolist()):
+        names = self.categories_
+        for c, row, rank, n_above in zip(clauses, scores.tolist(), order, above):
             best = rank[0]
-            main = self.categories_[best] if row[best] >= self.threshold else UNCLASSIFIED
+            main = names[best] if row[best] >= self.threshold else UNCLASSIFIED
             if main == UNCLASSIFIED and self.inherit and c.style != "signature":
                 # an item that says too little on its own belongs where its heading or the
                 # sentence that introduces it belongs ("4 免责条款" › "4.4 您未遵循文档引起的")
                 main = main_of.get(c.parent or "", UNCLASSIFIED)
             main_of[c.id] = main
-            others = [self.categories_[j] for j in rank[1:]
-                      if row[j] >= self.secondary and self.categories_[j] != main]
-            cats = ((main,) if main != UNCLASSIFIED else ()) + tuple(others)
-            out.append(replace(c, category=main, categories=cats,
-                               category_scores={self.categories_[j]: round(row[j], 4) for j in rank[:5]}))
+            others = tuple(names[j] for j in rank[1:n_above] if names[j] != main)
+            cats = ((main,) if main != UNCLASSIFIED else ()) + others
+            out.append(evolve(c, category=main, categories=cats,
+                              category_scores={names[j]: round(row[j], 4) for j in rank[:5]}))
         return tuple(out)
 
     def fit_transform(self, taxonomy: Taxonomy, clauses) -> tuple[Clause, ...]:

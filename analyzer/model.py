@@ -5,6 +5,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Mapping
 
 
+def evolve(record, **changes):
+    """A copy of a frozen record with some fields changed: ``dataclasses.replace`` without
+    running ``__init__`` again (no record here checks anything in it), for the loops that make
+    one per clause."""
+    new = object.__new__(type(record))
+    new.__dict__.update(record.__dict__, **changes)
+    return new
+
+
 @dataclass(frozen=True)
 class Document:
     """A file's text as read. ``text`` is what is analyzed; offsets index it."""

@@ -138,7 +138,7 @@ def normalize(text: str, *, marker=None) -> Text:
     kept_pos: list[int] = []
 
     # character-level removal of artefacts inside kept lines
-    pieces: list[tuple[int, str, list[int]]] = []  # (line index, text, offsets)
+    pieces: list[tuple[int, str, list[int] | range]] = []  # (line index, text, offsets)
     # artefacts are looked for once in the whole text; only the lines that hold one are taken apart
     marked = {bisect.bisect_right(starts, m.start()) - 1 for pat in (ARTEFACT, MD_BULLET_LINE)
               for m in pat.finditer(text)}
@@ -153,7 +153,7 @@ def normalize(text: str, *, marker=None) -> Text:
             chars = "".join(c for k, c in enumerate(line) if not remove[k])
             offs = [start + k for k in range(len(line)) if not remove[k]]
         else:
-            chars, offs = line, list(range(start, start + len(line)))
+            chars, offs = line, range(start, start + len(line))
         # trailing whitespace is page layout, not content
         kept = len(chars.rstrip(" \t\u3000\xa0"))
         pieces.append((i, chars[:kept], offs[:kept]))
@@ -166,17 +166,17 @@ def normalize(text: str, *, marker=None) -> Text:
         return wrap >= 20 and len(s) >= 0.85 * wrap
 
     for n, (i, t, offs) in enumerate(pieces):
-        kept_chars.extend(t)
+        kept_chars.append(t)
         kept_pos.extend(offs)
         if n + 1 == len(pieces):
             break
         j, nxt, noffs = pieces[n + 1]
-        blank_between = any(not lines[k][1].strip() and k not in drop for k in range(i + 1, j))
+        blank_between = j > i + 1 and any(not lines[k][1].strip() and k not in drop for k in range(i + 1, j))
         s = t.rstrip()
         join = (s and nxt.strip() and not blank_between and not s.endswith(_TERMINAL)
-                and not (marker and marker(nxt))
                 and (full(t) or s.endswith(_SOFT_END))
-                and "\t" not in t)
+                and "\t" not in t
+                and not (marker and marker(nxt)))
         if join:
             if s[-1].isascii() and s[-1].isalnum() and nxt.lstrip()[:1].isascii() and nxt.lstrip()[:1].isalnum():
                 kept_chars.append(" ")

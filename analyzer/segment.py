@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .model import Clause
+from .model import Clause, evolve
 from .normalize import ROLE_LABEL as SIGNATURE_START, Text, fold, normalize
 from .numerals import cn_to_int
 
@@ -113,6 +113,7 @@ class _Node:
     title: str
     first_id: str | None = None
     size: int | None = None  # characters without whitespace in [start, end), once asked
+    below: tuple[str, ...] | None = None  # the heading path of its children, once asked
 
 
 def segment(text: Text, *, max_chars: int = MAX_CLAUSE) -> tuple[Clause, ...]:
@@ -166,15 +167,18 @@ def segment(text: Text, *, max_chars: int = MAX_CLAUSE) -> tuple[Clause, ...]:
             nodes.append(_Node("signature" if signature else "paragraph", None, None, a, b,
                                None, _title(line)))
     clauses: list[Clause] = []
+    blank = Clause(id="", number=None, heading_path=(), text="", start=0, end=0, level=0, style="")
     for node in nodes:
         path = _path(node)
         level = len(path)
-        for s, e in _split(t, node.start, node.end, max_chars):
+        pieces = [(node.start, node.end)] if node.size is not None and node.size <= max_chars \
+            else _split(t, node.start, node.end, max_chars)
+        for s, e in pieces:
             src_start, src_end = text.span(s, e)
-            clauses.append(Clause(
-                id=f"c{len(clauses) + 1:03d}", number=node.number, heading_path=path,
+            clauses.append(evolve(
+                blank, id=f"c{len(clauses) + 1:03d}", number=node.number, heading_path=path,
                 text=t[s:e], start=src_start, end=src_end, level=level, style=node.style,
-                parent=node.parent.first_id if node.parent else None))
+                parent=node.parent.first_id if node.parent else None, category_scores={}))
             node.first_id = node.first_id or clauses[-1].id
     return tuple(clauses)
 
@@ -204,12 +208,13 @@ def _title(rest: str) -> str:
 
 
 def _path(node: _Node) -> tuple[str, ...]:
-    out = []
+    """The headings above a node (kept on each node once known: its children share them)."""
+    if node.parent is None:
+        return ()
     p = node.parent
-    while p is not None:
-        out.append(f"{p.number}、{p.title}" if p.style == "cn" else f"{p.number} {p.title}".strip())
-        p = p.parent
-    return tuple(reversed(out))
+    if p.below is None:
+        p.below = _path(p) + (f"{p.number}、{p.title}" if p.style == "cn" else f"{p.number} {p.title}".strip(),)
+    return p.below
 
 
 def _squashed_len(s: str) -> int:
