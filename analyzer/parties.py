@@ -204,6 +204,7 @@ VENDOR_ALIASES = ("我们", "我司", "本公司", "本平台", "服务方", "�
                   "咨询方", "咨询者", "供应商", "卖方", "供方")
 _SWAP = re.compile("甲方|乙方")
 _NON_SPACE = re.compile(r"\S+")
+_SPACE = re.compile(r"\s")
 _ALIAS = re.compile("|".join(sorted(CUSTOMER_ALIASES + VENDOR_ALIASES, key=len, reverse=True)))
 
 
@@ -213,7 +214,7 @@ class View:
 
     __slots__ = ("text", "index")
 
-    def __init__(self, text: str, index: list[int]):
+    def __init__(self, text: str, index: list[int] | range):
         self.text, self.index = text, index
 
     def span(self, start: int, end: int) -> tuple[int, int]:
@@ -231,7 +232,7 @@ def view(text: str, p: Parties | None) -> View:
     return _view(text, swap, aliases, names)
 
 
-def _replace_names(s: str, index: list[int], names: tuple[str, ...]) -> tuple[str, list[int]]:
+def _replace_names(s: str, index: list[int] | range, names: tuple[str, ...]) -> tuple[str, list[int] | range]:
     """Write each of ``names`` (longest first) as 乙方, keeping the index map."""
     for name in names:
         if not name or name not in s:
@@ -255,11 +256,14 @@ def _replace_names(s: str, index: list[int], names: tuple[str, ...]) -> tuple[st
 @functools.lru_cache(maxsize=4096)
 def _view(text: str, swap: bool, aliases: bool, names: tuple[str, ...] = ()) -> View:
     folded = fold(text)
-    chars, index = [], []
-    for m in _NON_SPACE.finditer(folded):
-        chars.append(m.group(0))
-        index.extend(range(m.start(), m.end()))
-    s = "".join(chars)
+    if _SPACE.search(folded) is None:  # most clauses: nothing to take out
+        s, index = folded, range(len(folded))
+    else:
+        chars, index = [], []
+        for m in _NON_SPACE.finditer(folded):
+            chars.append(m.group(0))
+            index.extend(range(m.start(), m.end()))
+        s = "".join(chars)
     if swap:
         s = _SWAP.sub(lambda m: "乙方" if m.group(0) == "甲方" else "甲方", s)
     if names:

@@ -1,5 +1,8 @@
 """Document issues, each shown present and absent."""
+from hypothesis import given, settings, strategies as st
+
 from analyzer.checks import check
+from analyzer.model import Clause
 from analyzer.parties import parties
 from analyzer.segment import clauses_of
 
@@ -51,3 +54,15 @@ def test_conflicting_forums_and_renewal():
     assert codes(renew)[0] == ["conflicting_clauses"]
     one = HEAD + "一、争议提交乙方所在地人民法院诉讼解决。\n二、其他。\n"
     assert codes(one)[0] == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 400), st.integers(0, 400), st.integers(0, 3))
+def test_not_chinese_exactly_when_han_is_under_a_fifth_of_the_letters(han, latin, pieces):
+    from analyzer.checks import language
+    text = "合" * han + "a" * latin
+    step = max(1, len(text) // (pieces + 1))
+    clauses = [Clause(id=f"c{i}", number=None, heading_path=(), text=text[k:k + step], start=k, end=k + step,
+                      level=0, style="paragraph") for i, k in enumerate(range(0, len(text), step))]
+    expected = han + latin >= 200 and han < 0.2 * (han + latin)
+    assert bool(language(clauses)) is expected
