@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,47 +143,63 @@ def merge(out: Path) -> dict[str, int]:
 
     Every file's rows sit in one part, so the merge walks the files in order and reads the part
     holding each run of them, a few parts at a time: memory stays flat however large the corpus.
-    Row groups have a fixed size, so the tables do not depend on how the work was cut into parts."""
+    Row groups have a fixed size, so the tables do not depend on how the work was cut into parts.
+    The tables are merged two at a time, in threads (Arrow leaves the interpreter while it reads,
+    sorts and writes)."""
+    import pyarrow.parquet as pq
+    from concurrent.futures import ThreadPoolExecutor
+    parts = out / "parts"
+    # which part holds each file: every file has its one row in the part's contracts or errors
+    owner: dict[str, str] = {}
+    for f in sorted(parts.glob("contracts-*.parquet")):
+        name = f.name.split("-", 1)[1]
+        for table in ("contracts", "errors"):
+            for source in pq.read_table(parts / f"{table}-{name}", columns=["source"]).column("source").to_pylist():
+                owner[source] = name
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        counts = dict(zip(TABLES, pool.map(lambda table: _merge_table(out, table, owner), TABLES)))
+    return counts
+
+
+def _merge_table(out: Path, table: str, owner: dict[str, str]) -> int:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
     parts = out / "parts"
-    counts = {}
-    for table in TABLES:
-        schema = _schema(table)
-        owner: dict[str, Path] = {}
-        for f in sorted(parts.glob(f"{table}-*.parquet")):
-            for source in pq.read_table(f, columns=["source"]).column("source").unique().to_pylist():
-                owner[source] = f
-        cache: OrderedDict = OrderedDict()
+    schema = _schema(table)
+    size = Counter(owner.values())
+    cache: OrderedDict = OrderedDict()
 
-        def part(f: Path):
-            if f not in cache:
-                cache[f] = pq.read_table(f).cast(schema)
-                if len(cache) > 4:
-                    cache.popitem(last=False)
-            return cache[f]
+    def part(name: str):
+        if name not in cache:
+            t = pq.read_table(parts / f"{table}-{name}")
+            cache[name] = t if t.schema.equals(schema) else t.cast(schema)
+            if len(cache) > 4:
+                cache.popitem(last=False)
+        return cache[name]
 
-        tmp = out / f".{table}.parquet.tmp"
-        buffered: list = []
-        n_buffered = counts[table] = 0
-        with pq.ParquetWriter(tmp, schema) as writer:
-            for f, group in itertools.groupby(sorted(owner), key=owner.get):
-                t = part(f)
-                t = t.filter(pc.is_in(t.column("source"), value_set=pa.array(list(group), pa.string())))
-                buffered.append(t.sort_by([(k, "ascending") for k in SORT_KEYS[table]]))
-                n_buffered += t.num_rows
-                while n_buffered >= ROW_GROUP:
-                    whole = pa.concat_tables(buffered)
-                    writer.write_table(whole.slice(0, ROW_GROUP), row_group_size=ROW_GROUP)
-                    buffered, n_buffered = [whole.slice(ROW_GROUP)], n_buffered - ROW_GROUP
-                    counts[table] += ROW_GROUP
-            if n_buffered or not counts[table]:
-                rest = pa.concat_tables(buffered) if buffered else schema.empty_table()
-                writer.write_table(rest, row_group_size=ROW_GROUP)
-                counts[table] += rest.num_rows
-        os.replace(tmp, out / f"{table}.parquet")
-    return counts
+    tmp = out / f".{table}.parquet.tmp"
+    buffered: list = []
+    n_buffered = count = 0
+    with pq.ParquetWriter(tmp, schema) as writer:
+        for name, group in itertools.groupby(sorted(owner), key=owner.get):
+            sources = list(group)
+            t = part(name)
+            if len(sources) < size[name]:  # the part's files are not all in one run of the order
+                t = t.filter(pc.is_in(t.column("source"), value_set=pa.array(sources, pa.string())))
+            buffered.append(t.sort_by([(k, "ascending") for k in SORT_KEYS[table]]))
+            n_buffered += t.num_rows
+            while n_buffered >= ROW_GROUP:
+                whole = pa.concat_tables(buffered)
+                writer.write_table(whole.slice(0, ROW_GROUP), row_group_size=ROW_GROUP)
+                buffered, n_buffered = [whole.slice(ROW_GROUP)], n_buffered - ROW_GROUP
+                count += ROW_GROUP
+        if n_buffered or not count:
+            rest = pa.concat_tables(buffered) if buffered else schema.empty_table()
+            writer.write_table(rest, row_group_size=ROW_GROUP)
+            count += rest.num_rows
+    os.replace(tmp, out / f"{table}.parquet")
+    return count
 
 
 def run(paths, out, *, jobs: int = 1, scheduler: str | None = None, chunk_size: int = 25,

@@ -65,6 +65,14 @@ def test_interrupted_batch_resumes_to_the_same_tables(corpus, reference, tmp_pat
     assert_same(reference, tables(tmp_path))
 
 
+def test_parts_whose_files_interleave_merge_in_order(corpus, reference, tmp_path):
+    files = sorted(corpus.iterdir())
+    batch.run(files[::2], tmp_path, jobs=1, chunk_size=3)  # every other file first, the rest after
+    again = batch.run([corpus], tmp_path, jobs=1, chunk_size=3)
+    assert again.skipped == len(files[::2])
+    assert_same(reference, tables(tmp_path))
+
+
 def test_a_half_written_part_is_redone(corpus, reference, tmp_path):
     batch.run([corpus], tmp_path, jobs=1, chunk_size=4)
     part = sorted((tmp_path / "parts").glob("findings-*.parquet"))[0]
