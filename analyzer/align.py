@@ -102,14 +102,15 @@ class Aligner:
         self.keyword_index_ = _KeywordIndex(self.keywords_)
         v = self.word_vectorizer_
         self.vocabulary_, self.idf_ = v.vocabulary_, v.idf_
-        self.exemplars_t_ = self.word_exemplars_.T.tocsr()
+        self.exemplars_ = self.word_exemplars_.T.toarray()  # vocabulary × exemplar rows
         self._index_vocabulary()
         return self
 
     # -- the fitted state, to store and reload --------------------------------------------------
     def save_fitted(self, path) -> None:
         """Write what ``fit`` learned as one .npz of plain arrays (no pickled objects)."""
-        m = self.exemplars_t_
+        from scipy.sparse import csr_matrix
+        m = csr_matrix(self.exemplars_)
         meta = {"categories": list(self.categories_), "vocabulary": self.vocabulary_,
                 "exemplar_tokens": list(self.exemplar_tokens_), "keywords": [list(k) for k in self.keywords_],
                 "params": [self.threshold, self.secondary]}
@@ -121,7 +122,6 @@ class Aligner:
         """The state ``save_fitted`` wrote, as if ``fit`` had run (the vectorizer object itself
         is not kept: scoring uses its vocabulary and idf). Raises ValueError when it does not fit
         this aligner's parameters."""
-        from scipy.sparse import csr_matrix
         from .tokens import tokenizer as default_tokenizer
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
@@ -133,7 +133,10 @@ class Aligner:
             self.exemplar_tokens_ = meta["exemplar_tokens"]
             self.keywords_ = [tuple(k) for k in meta["keywords"]]
             self.idf_, self.exemplar_owner_, self.fuzzy_rows_ = z["idf"], z["owner"], z["fuzzy_rows"]
-            self.exemplars_t_ = csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
+            # the stored compressed rows, spread out with numpy alone (scipy stays unimported)
+            indptr = z["indptr"]
+            self.exemplars_ = np.zeros(tuple(z["shape"]))
+            self.exemplars_[np.repeat(np.arange(len(indptr) - 1), np.diff(indptr)), z["indices"]] = z["data"]
         self.keyword_index_ = _KeywordIndex(self.keywords_)
         self._index_vocabulary()
         return self
@@ -193,7 +196,6 @@ class Aligner:
                        for t, j in vocab.items() if " " in t for a, b in [t.split(" ")])
         self.bigram_keys_ = np.array([k for k, _ in pairs], dtype=np.int64)
         self.bigram_cols_ = np.array([j for _, j in pairs], dtype=np.int64)
-        self.exemplars_dense_ = self.exemplars_t_.toarray()
 
     def _tfidf_entries(self, cut: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The non-zero entries (row, column, value) of the fitted TF-IDF vectors of token lists,
@@ -227,12 +229,12 @@ class Aligner:
 
     def _exemplar_similarity(self, cut: list[list[str]]) -> np.ndarray:
         """Cosine similarity of each token list's TF-IDF vector to every exemplar row:
-        ``tfidf(cut) @ exemplars_t_``, summed entry by entry from the dense exemplar matrix."""
+        ``tfidf(cut) @ exemplars_``, summed entry by entry over the non-zero TF-IDF entries."""
         rows, cols, vals = self._tfidf_entries(cut)
-        out = np.zeros((len(cut), self.exemplars_dense_.shape[1]))
+        out = np.zeros((len(cut), self.exemplars_.shape[1]))
         if vals.size:
             starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-            out[rows[starts]] = np.add.reduceat(self.exemplars_dense_[cols] * vals[:, None], starts, axis=0)
+            out[rows[starts]] = np.add.reduceat(self.exemplars_[cols] * vals[:, None], starts, axis=0)
         return out
 
     def transform(self, clauses: tuple[Clause, ...] | list[Clause]) -> tuple[Clause, ...]:

@@ -114,3 +114,17 @@ def test_an_item_that_says_little_belongs_where_its_heading_belongs():
     assert cats == ["liability_limit", "liability_limit", "liability_limit", "unclassified"]
     alone = Aligner(tokenizer=tokenizer(), inherit=False).fit(load_taxonomy()).transform(clauses)
     assert [c.category for c in alone] == ["liability_limit", "unclassified", "unclassified", "unclassified"]
+
+
+def test_a_process_with_a_stored_fit_imports_neither_scikit_learn_nor_scipy(tmp_path):
+    import os
+    import subprocess
+    import sys
+    script = ("import sys; from analyzer.pipeline import analyze_document; from analyzer.model import Document; "
+              "a = analyze_document(Document('a.txt', '0' * 64, '一、已付费用不予退还。', 'text')); "
+              "print(a.findings[0].flag, 'sklearn' in sys.modules, 'scipy' in sys.modules)")
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+            for _ in range(2)]
+    assert runs[0].stdout.split()[:2] == ["non_refundable", "True"]  # no fit stored yet: fitted
+    assert runs[1].stdout.split() == ["non_refundable", "False", "False"], runs[1].stderr
