@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib import resources
 
-import yaml
 
 from .comparison import SEVERITY_RANK, Comparison
 from .score import SEVERITY_CN, rulebook
@@ -46,8 +44,8 @@ class Brief:
 
 @functools.lru_cache(maxsize=1)
 def asks() -> dict:
-    text = (resources.files("analyzer") / "resources" / "briefs.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    from .taxonomy import resource_yaml
+    return resource_yaml("briefs.yaml")
 
 
 def _short(text: str, n: int = 80) -> str:

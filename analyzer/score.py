@@ -17,9 +17,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass, replace
-from importlib import resources
 
-import yaml
 
 from .errors import ResourceError
 from .model import Clause, Finding, Parties, Protection
@@ -105,8 +103,8 @@ class RuleBook:
 
 
 def _resource(name: str) -> dict:
-    text = (resources.files("analyzer") / "resources" / name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    from .taxonomy import resource_yaml
+    return resource_yaml(name)
 
 
 def _compile(patterns, where: str) -> tuple[re.Pattern, ...]:

@@ -63,7 +63,12 @@ def parse(data: dict, *, source: str = "taxonomy") -> Taxonomy:
     return Taxonomy(tuple(cats))
 
 
+def resource_yaml(name: str):
+    """One of the package's YAML resources, read with PyYAML's C parser when it has one."""
+    text = (resources.files("analyzer") / "resources" / name).read_text(encoding="utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 @functools.lru_cache(maxsize=1)
 def load_taxonomy() -> Taxonomy:
-    text = (resources.files("analyzer") / "resources" / "taxonomy.yaml").read_text(encoding="utf-8")
-    return parse(yaml.safe_load(text), source="resources/taxonomy.yaml")
+    return parse(resource_yaml("taxonomy.yaml"), source="resources/taxonomy.yaml")
