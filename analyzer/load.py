@@ -142,9 +142,11 @@ def _readable(text: str) -> bool:
     """Most characters of a contract are Hanzi, letters, digits, punctuation and spaces."""
     if not text:
         return False
-    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\n\r\t") or 0xE000 <= ord(ch) <= 0xF8FF
-              or ch == "\ufffd")
-    return bad / len(text) < 0.02
+    return len(_UNREADABLE.findall(text)) / len(text) < 0.02
+
+
+# control characters other than line breaks and tabs, private-use characters, replacement marks
+_UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd]")
 
 
 def _read_text(data: bytes, source: str) -> tuple[str, str, dict]:
