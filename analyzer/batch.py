@@ -218,8 +218,8 @@ def run(paths, out, *, jobs: int = 1, scheduler: str | None = None, chunk_size: 
     done = _done(parts)
     todo, skipped = [], 0
     for f in files:
-        try:
-            sha = _sha256(f)
+        try:  # nothing done yet (a new batch): no need to read the files here
+            sha = _sha256(f) if done else None
         except OSError:
             sha = None
         if sha is not None and (sha, str(f)) in done:
