@@ -196,6 +196,11 @@ class Aligner:
                        for t, j in vocab.items() if " " in t for a, b in [t.split(" ")])
         self.bigram_keys_ = np.array([k for k, _ in pairs], dtype=np.int64)
         self.bigram_cols_ = np.array([j for _, j in pairs], dtype=np.int64)
+        # the exemplar matrix by term, compressed: term t's weights are at term_starts_[t] onwards
+        terms, exemplars = np.nonzero(self.exemplars_)
+        self.term_exemplars_, self.term_weights_ = exemplars, self.exemplars_[terms, exemplars]
+        self.term_counts_ = np.bincount(terms, minlength=size)
+        self.term_starts_ = np.concatenate([[0], np.cumsum(self.term_counts_)[:-1]])
 
     def _tfidf_entries(self, cut: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The non-zero entries (row, column, value) of the fitted TF-IDF vectors of token lists,
@@ -229,13 +234,15 @@ class Aligner:
 
     def _exemplar_similarity(self, cut: list[list[str]]) -> np.ndarray:
         """Cosine similarity of each token list's TF-IDF vector to every exemplar row:
-        ``tfidf(cut) @ exemplars_``, summed entry by entry over the non-zero TF-IDF entries."""
+        ``tfidf(cut) @ exemplars_``, summed over the pairs of non-zero entries only (a term is in
+        two or three exemplars, not in all of them)."""
         rows, cols, vals = self._tfidf_entries(cut)
-        out = np.zeros((len(cut), self.exemplars_.shape[1]))
-        if vals.size:
-            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-            out[rows[starts]] = np.add.reduceat(self.exemplars_[cols] * vals[:, None], starts, axis=0)
-        return out
+        n_ex = self.exemplars_.shape[1]
+        starts, k = self.term_starts_[cols], self.term_counts_[cols]
+        at = np.repeat(starts - np.cumsum(k) + k, k) + np.arange(k.sum())  # each entry's exemplar weights
+        flat = np.repeat(rows * n_ex, k) + self.term_exemplars_[at]
+        weights = np.repeat(vals, k) * self.term_weights_[at]
+        return np.bincount(flat, weights=weights, minlength=len(cut) * n_ex).reshape(len(cut), n_ex)
 
     def transform(self, clauses: tuple[Clause, ...] | list[Clause]) -> tuple[Clause, ...]:
         """New clauses with ``category``, ``categories`` (main first) and ``category_scores``."""

@@ -83,6 +83,8 @@ def test_fitted_tfidf_equals_scikit_learn():
     _, clauses = clauses_of(_SOME)
     cut = [fresh.tokenizer_.words(c.text) for c in clauses] + [[]]
     assert np.allclose(fresh.tfidf(cut).toarray(), fresh.word_vectorizer_.transform(cut).toarray())
+    want = (fresh.word_vectorizer_.transform(cut) @ fresh.word_exemplars_.T).toarray()
+    assert np.allclose(fresh._exemplar_similarity(cut), want)
 
 
 def test_a_stored_fit_scores_exactly_like_a_fresh_one(tmp_path):
