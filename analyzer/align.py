@@ -158,9 +158,10 @@ class Aligner:
             head = rows[[where[h] for h in headings]]
         cut = [self.tokenizer_.words(s) for s in squashed]
         sim_w = self._exemplar_similarity(cut)
-        # token-set similarity: plain ratio of the sorted, de-duplicated token strings
-        fz = process.cdist([_token_set(t) for t in cut], self.exemplar_tokens_, scorer=fuzz.ratio,
-                           workers=self.workers, dtype=np.float32) / 100.0
+        # token-set similarity: plain ratio of the sorted, de-duplicated token strings (symmetric:
+        # the short exemplar strings are taken as the patterns, which compares faster)
+        fz = process.cdist(self.exemplar_tokens_, [_token_set(t) for t in cut], scorer=fuzz.ratio,
+                           workers=self.workers, dtype=np.float32).T / 100.0
         # short clauses match everything by token sets; trust the signal by length
         length = np.array([min(1.0, len(t) / 8.0) for t in cut])[:, None]
         tfidf = self._per_category(sim_w)
