@@ -113,10 +113,13 @@ def furniture(lines: list[tuple[int, str]], *, marker=None) -> set[int]:
             content_index[i] = n
             n += 1
             key = "".join(folded[i].split())
-            if 2 <= len(key) <= 40 and not key.endswith(_TERMINAL) \
-                    and not (marker and marker(l)) and not ROLE_LABEL.match(l):
+            if 2 <= len(key) <= 40 and not key.endswith(_TERMINAL):
                 seen[key].append(i)
     for key, idx in seen.items():
+        if len(idx) < 2:
+            continue
+        # numbered lines and party labels repeat in a contract without being furniture
+        idx = [i for i in idx if not (marker and marker(lines[i][1])) and not ROLE_LABEL.match(lines[i][1])]
         if len(idx) < 2:
             continue
         gaps = [content_index[b] - content_index[a] for a, b in zip(idx, idx[1:])]

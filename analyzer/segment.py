@@ -8,6 +8,7 @@ of Chinese contracts. Clauses longer than ``max_chars`` are split at sentence en
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -144,7 +145,7 @@ def segment(text: Text, *, max_chars: int = MAX_CLAUSE) -> tuple[Clause, ...]:
             styles = [n.style for n in stack]
             if marker.style in styles:
                 del stack[styles.index(marker.style):]
-            elif stack and _heads_the_finer_list(marker, stack[-1], markers[i + 1:]):
+            elif stack and _heads_the_finer_list(marker, stack[-1], itertools.islice(markers, i + 1, None)):
                 while stack and _rank(stack[-1].style) > _rank(marker.style):
                     stack.pop()
             parent = stack[-1] if stack else None
@@ -192,7 +193,7 @@ def _rank(style: str) -> int:
     return 5 if style.startswith("dotted") else RANKS.get(style, 10)
 
 
-def _heads_the_finer_list(marker: Marker, top: _Node, later: list) -> bool:
+def _heads_the_finer_list(marker: Marker, top: _Node, later) -> bool:
     """Does a coarse number ("一、") that follows a list of finer ones ("1." … "4.") stand above
     that list rather than inside its last item? It does when the finer list starts again at 1
     after it (or never comes back): "重要提示：1. … 4." then "一、… 1. …"."""
