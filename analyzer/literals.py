@@ -72,6 +72,20 @@ def required(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
     return tuple(longer or sets)
 
 
+def gate(pattern: re.Pattern):
+    """A cheap test that passes every text ``pattern`` may match in: a search for a word of each
+    set the pattern requires. A slow pattern (one with no literal to start from) then runs only
+    on the texts that pass. Returns a callable, text → truthy or falsy."""
+    searches = [re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))).search
+                for words in required(pattern)]
+    if not searches:
+        return lambda text: True
+    if len(searches) == 1:
+        return searches[0]
+    first, *rest = searches
+    return lambda text: first(text) and all(search(text) for search in rest)
+
+
 def _rank(words: set[str]) -> tuple[int, int]:
     """Rarer is better: longer shortest word, then fewer words."""
     return min(map(len, words)), -len(words)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Clause, Parties, Terms
+from .literals import gate
 from .numerals import NUMERAL_CHARS, CAPITAL_AMOUNT, parse_amount, to_number
 from .parties import view
 
@@ -58,6 +59,8 @@ VENDOR_PAYS = re.compile(r"要求乙方(?:支付|赔偿|承担)|(?<![向给])乙
 EITHER_PAYS = re.compile(r"违约方|过错方|任何一方|一方违约")
 FIXED_FINE = re.compile(rf"(?:扣款|罚款|罚金|赔偿){FIGURE}元")
 DIGIT = re.compile(r"\d")
+# these start with a figure or an optional word, and scan slowly: first a search for the words they need
+MAY_RATE, MAY_SMS_RATE, MAY_MIN_SPEND = gate(RATE_PER_MINUTE), gate(SMS_RATE), gate(MIN_SPEND)
 SENTENCES = re.compile(r"[^。；;!?！？]+[。；;!?！？]?")
 
 
@@ -123,15 +126,15 @@ def extract(clauses: tuple[Clause, ...], p: Parties) -> Terms:
                 if amount:
                     amounts.append((tier, amount, c))
         if DIGIT.search(v):  # the rates and the minimum spend are written in figures
-            for m in RATE_PER_MINUTE.finditer(v):
+            for m in RATE_PER_MINUTE.finditer(v) if MAY_RATE(v) else ():
                 seconds = int(m.group("n")) if m.group("n") else 60
                 if seconds:
                     put("rate_per_minute", float(m.group("num")) * 60 / seconds, c)
             for m in RATE_PER_MINUTE_BEFORE.finditer(v):
                 put("rate_per_minute", float(m.group("num")), c)
-            for m in SMS_RATE.finditer(v):
+            for m in SMS_RATE.finditer(v) if MAY_SMS_RATE(v) else ():
                 put("sms_rate", float(m.group("num")), c)
-            for m in MIN_SPEND.finditer(v):
+            for m in MIN_SPEND.finditer(v) if MAY_MIN_SPEND(v) else ():
                 value = _num(m.group("num")) * (10000 if m.group("wan") else 1)
                 per, n = m.group("per"), m.group("per_n")
                 if per is None and m.group("per_before"):  # "每月最低消费额为…元"

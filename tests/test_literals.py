@@ -4,7 +4,7 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from analyzer.literals import LiteralIndex, Prefilter, required
+from analyzer.literals import LiteralIndex, Prefilter, gate, required
 
 
 @pytest.mark.parametrize("pattern, want", [
@@ -71,3 +71,10 @@ def test_a_pattern_that_matches_a_text_is_always_a_candidate(patterns, texts):
         for k, p in enumerate(compiled):
             if p.search(text):
                 assert owners[k] in candidates, (p.pattern, text)
+                assert gate(p)(text), (p.pattern, text)
+
+
+def test_a_gate_turns_away_texts_without_the_words():
+    may = gate(re.compile(r"\d+元?(?:/|每)(?:\d+秒|分钟)"))
+    assert may("0.1元/分钟") and may("每60秒0.1元/") and not may("分钟") and not may("每天")
+    assert gate(re.compile("[^。]*"))("")  # nothing required: every text passes
