@@ -255,8 +255,13 @@ def run(paths, out, *, jobs: int = 1, scheduler: str | None = None, chunk_size: 
 
 
 def _warm() -> None:
+    """What every worker needs loaded: the fitted aligner (with the tokenizer) and Arrow's
+    Parquet writer. Forked workers inherit them from the parent instead of each loading its own."""
+    import pyarrow as pa
+    import pyarrow.parquet  # noqa: F401
     from .pipeline import aligner
     aligner()
+    pa.Table.from_pylist([], schema=_schema("errors"))  # Arrow imports pandas on its first table
 
 
 def _run_processes(jobs, chunks, settings_dict, parts, written) -> None:
