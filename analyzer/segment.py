@@ -92,8 +92,12 @@ def _parse_marker(line: str) -> Marker | None:
         if style == "cn" and s[m.end() - 1] in ",." and s[m.end():m.end() + 1] in CN + "":
             # "一，二，三" is a list of numerals, not a heading
             continue
-        label = {"chapter": m.group(0).strip(), "article": m.group(0).strip(),
-                 "cn_paren": f"({n})", "paren": f"({n})", "half_paren": f"{n})"}.get(style, n)
+        if style in ("chapter", "article"):
+            label = m.group(0).strip()
+        elif style in ("cn_paren", "paren"):
+            label = f"({n})"
+        else:
+            label = f"{n})" if style == "half_paren" else n
         return Marker(style, label, value, m.end())
     return None
 
