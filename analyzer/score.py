@@ -117,6 +117,22 @@ def _compile(patterns, where: str) -> tuple[re.Pattern, ...]:
     return tuple(out)
 
 
+_PATTERN_TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|\(\?<?[=!]|[\^$]")
+
+
+def _context_dependent(pattern: str) -> bool:
+    """Does the pattern use an anchor (^ $ \\A \\Z \\b \\B) or a lookaround? Such a pattern could
+    match a sentence alone and not the clause that holds it, and ``score`` looks for a rule's
+    patterns in the whole clause before it tries the clause's sentences."""
+    for m in _PATTERN_TOKEN.finditer(pattern):
+        token = m.group(0)
+        if token.startswith("["):
+            continue  # a character class: ^ in it is negation
+        if not token.startswith("\\") or token in ("\\A", "\\Z", "\\b", "\\B"):
+            return True
+    return False
+
+
 def _examples(items, where: str) -> tuple[Example, ...]:
     out = []
     for item in items or ():
@@ -165,6 +181,10 @@ def parse_rules(data: dict, legal: dict, taxonomy_ids: tuple[str, ...]) -> tuple
             patterns = _compile(entry.get("patterns"), where)
             if not patterns:
                 raise ResourceError(f"{where}: needs at least one pattern")
+            for p in patterns:
+                if _context_dependent(p.pattern):
+                    raise ResourceError(f"{where}: pattern {p.pattern!r} uses an anchor or a lookaround; "
+                                        "trigger patterns must match a text whatever surrounds it")
             rules.append(Rule(rid, kind, code, cats, severity, entry.get("legal"), entry.get("why", ""),
                               patterns, _compile(entry.get("unless"), where), _compile(entry.get("mutual"), where),
                               _compile(entry.get("escalate"), where), entry.get("measure"), pos, neg))

@@ -61,9 +61,11 @@ def test_bad_rule_records_are_rejected_with_the_valid_choices():
         parse_rules({"rules": [dict(base, patterns=["(不退"])]}, legal, load_taxonomy().ids)
     with pytest.raises(ResourceError, match="examples"):
         parse_rules({"rules": [dict(base, examples={"positive": ["不退"]})]}, legal, load_taxonomy().ids)
-    # anchors and lookarounds are fine: candidates are found by the words a pattern requires
-    for anchored in ("^不退", "不退$", "不(?=退)", "(?<!可)不退", r"\b不退", r"[^。]*不退\$"):
-        assert parse_rules({"rules": [dict(base, patterns=[anchored])]}, legal, load_taxonomy().ids)
+    # a rule's patterns are sought in the whole clause before its sentences: no anchors or lookarounds
+    for anchored in ("^不退", "不退$", "不(?=退)", "(?<!可)不退", r"\b不退"):
+        with pytest.raises(ResourceError, match="anchor or a lookaround"):
+            parse_rules({"rules": [dict(base, patterns=[anchored])]}, legal, load_taxonomy().ids)
+    assert parse_rules({"rules": [dict(base, patterns=[r"[^。]*不退\$"])]}, legal, load_taxonomy().ids)
 
 
 @settings(max_examples=60, deadline=None)
