@@ -121,12 +121,13 @@ def analyze(path, settings: Settings | dict | None = None) -> ContractAnalysis:
     return ContractAnalysis(run(path, settings))
 
 
-def compare(paths, settings: Settings | dict | None = None) -> VendorComparison:
-    """Analyze every contract in ``paths`` (files or folders) and compare them.
+def compare(paths, settings: Settings | dict | None = None, *, exclude=()) -> VendorComparison:
+    """Analyze every contract in ``paths`` (files or folders) and compare them; ``exclude``
+    leaves out files inside the folders (glob patterns, see ``pipeline.expand``).
 
     Bad files raise their InputError; use the CLI to skip them and go on."""
     from .comparison import compare as build
     from .pipeline import analyze as run, expand
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    return VendorComparison(build([run(p, settings) for p in expand(paths)]))
+    return VendorComparison(build([run(p, settings) for p in expand(paths, exclude)]))

@@ -203,18 +203,19 @@ def _merge_table(out: Path, table: str, owner: dict[str, str]) -> int:
 
 
 def run(paths, out, *, jobs: int = 1, scheduler: str | None = None, chunk_size: int = 25,
-        settings: Settings | dict | None = None, progress=None, on_part=None) -> BatchResult:
+        settings: Settings | dict | None = None, progress=None, on_part=None, exclude=()) -> BatchResult:
     """Analyze every contract file under ``paths`` into Parquet tables in ``out``.
 
     ``scheduler`` is a Dask scheduler address (tcp://HOST:PORT); otherwise ``jobs`` local processes.
-    ``on_part`` is called after each part is written (tests use it to interrupt a batch).
+    ``on_part`` is called after each part is written (tests use it to interrupt a batch);
+    ``exclude`` leaves out files inside the folders (see ``pipeline.expand``).
     """
     from .pipeline import expand
     s = Settings.resolve(settings)
     out = Path(out)
     parts = out / "parts"
     parts.mkdir(parents=True, exist_ok=True)
-    files = expand(paths)
+    files = expand(paths, exclude)
     done = _done(parts)
     todo, skipped = [], 0
     for f in files:

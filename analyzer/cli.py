@@ -22,9 +22,9 @@ def _settings(vendor_role, max_mb):
         raise click.UsageError(str(e))
 
 
-def _run(paths, settings):
+def _run(paths, settings, exclude=()):
     from .pipeline import analyze_many, expand
-    files = expand(paths)
+    files = expand(paths, exclude)
     if not files:
         raise click.UsageError("no contract files found in the paths given")
     if len(files) < 10 or not sys.stderr.isatty():
@@ -55,6 +55,9 @@ def _exit_code(analyses, failed, fail_on) -> int:
 VENDOR_ROLE = click.option("--vendor-role", type=click.Choice(["甲方", "乙方"]), default=None,
                            help="Which party provides the service, when the detection gets it wrong.")
 MAX_MB = click.option("--max-mb", type=float, default=None, help="Largest input file in MB (default 20).")
+EXCLUDE = click.option("--exclude", multiple=True, metavar="GLOB",
+                       help="Leave out files inside the folders given whose name or path within the folder "
+                            "matches GLOB (e.g. 'README*', 'drafts/*'); may be repeated.")
 FAIL_ON = click.option("--fail-on", type=click.Choice(SEVERITY_ORDER), default=None,
                        help="Exit 1 when a finding of this severity or higher is found.")
 
@@ -74,14 +77,15 @@ def main():
               help="text: a readable outline; json: the machine-readable result.")
 @VENDOR_ROLE
 @MAX_MB
+@EXCLUDE
 @FAIL_ON
-def analyze(paths, fmt, vendor_role, max_mb, fail_on):
+def analyze(paths, fmt, vendor_role, max_mb, exclude, fail_on):
     """Analyze contracts: parties, clause tree, document issues, terms and findings.
 
     Example: analyzer analyze data/contracts --format json > result.json
     """
     from .render.text import outline
-    analyses, failed = _run(paths, _settings(vendor_role, max_mb))
+    analyses, failed = _run(paths, _settings(vendor_role, max_mb), exclude)
     if fmt == "json":
         doc = {"contracts": [a.to_dict() for a in analyses],
                "errors": [{"source": f.source, "message": f.message} for f in failed]}
@@ -125,8 +129,9 @@ def evaluate(gold, paths, vendor_role, verbose):
               help="Folder for the report; nothing is written outside it.")
 @VENDOR_ROLE
 @MAX_MB
+@EXCLUDE
 @FAIL_ON
-def compare_cmd(paths, out, vendor_role, max_mb, fail_on):
+def compare_cmd(paths, out, vendor_role, max_mb, exclude, fail_on):
     """Compare vendors: HTML report, Excel, Markdown, negotiation briefs, charts, CSV, JSON.
 
     Example: analyzer compare data/contracts --out reports/samples
@@ -134,7 +139,7 @@ def compare_cmd(paths, out, vendor_role, max_mb, fail_on):
     from .comparison import compare
     from .errors import AnalyzerError
     from .render.report import write_all
-    analyses, failed = _run(paths, _settings(vendor_role, max_mb))
+    analyses, failed = _run(paths, _settings(vendor_role, max_mb), exclude)
     if not analyses:
         _report_failures(failed)
         click.echo("no contract could be analyzed; nothing written", err=True)
@@ -160,7 +165,8 @@ def compare_cmd(paths, out, vendor_role, max_mb, fail_on):
               help="Files per unit of work.")
 @VENDOR_ROLE
 @MAX_MB
-def batch(paths, out, jobs, scheduler, chunk_size, vendor_role, max_mb):
+@EXCLUDE
+def batch(paths, out, jobs, scheduler, chunk_size, vendor_role, max_mb, exclude):
     """Analyze a whole contract repository into Parquet tables (contracts, clauses, findings,
     protections, errors). Resumes where it stopped: files already done are skipped by sha256.
 
@@ -180,7 +186,7 @@ def batch(paths, out, jobs, scheduler, chunk_size, vendor_role, max_mb):
         else:
             progress = None
         result = batch_mod.run(paths, out, jobs=jobs, scheduler=scheduler, chunk_size=chunk_size,
-                               settings=settings, progress=progress)
+                               settings=settings, progress=progress, exclude=exclude)
     except AnalyzerError as e:
         click.echo(f"batch: {e}", err=True)
         sys.exit(EXIT_BAD_INPUT)

@@ -119,12 +119,23 @@ def analyze_many(paths, settings: Settings | dict | None = None, *, progress=Non
 CONTRACT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
 
 
-def expand(paths) -> list[Path]:
-    """Files as given, and the contract files inside folders (sorted), each once."""
+def expand(paths, exclude=()) -> list[Path]:
+    """Files as given, and the contract files inside folders (sorted), each once.
+
+    ``exclude``: glob patterns; a file found inside a folder is left out when its name or its
+    path within the folder (with /) matches one ("README*", "drafts/*"). Files named
+    themselves are always taken."""
+    from fnmatch import fnmatchcase
     out, seen = [], set()
+
+    def excluded(f: Path, root: Path) -> bool:
+        rel = f.relative_to(root).as_posix()
+        return any(fnmatchcase(f.name, g) or fnmatchcase(rel, g) for g in exclude)
+
     for p in map(Path, paths):
         items = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in CONTRACT_SUFFIXES
-                       and not any(part.startswith(".") for part in f.relative_to(p).parts)) \
+                       and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                       and not excluded(f, p)) \
             if p.is_dir() else [p]
         for f in items:
             key = str(f.resolve()) if f.exists() else str(f)

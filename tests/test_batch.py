@@ -117,3 +117,12 @@ def test_cli_batch(corpus, tmp_path):
     assert "analyzed 15" in r.output and "1 failed" in r.output
     r = CliRunner().invoke(main, ["batch", str(corpus), "--out", str(tmp_path)])
     assert "skipped 16 already done" in r.output
+
+
+def test_cli_batch_leaves_out_excluded_files(corpus, tmp_path):
+    from click.testing import CliRunner
+    from analyzer.cli import main
+    r = CliRunner().invoke(main, ["batch", str(corpus), "--out", str(tmp_path), "--exclude", "broken.*",
+                                  "--exclude", "2_*"])
+    assert r.exit_code == 0, r.output  # the broken file is left out, so nothing failed
+    assert "analyzed 10" in r.output and "0 failed" in r.output

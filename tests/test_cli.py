@@ -82,3 +82,17 @@ def test_every_command_has_help():
 def test_python_m_analyzer_help_runs():
     r = subprocess.run([sys.executable, "-m", "analyzer", "--help"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and "Exit codes" in r.stdout
+
+
+def test_exclude_leaves_out_files_inside_folders_by_name_or_path(tmp_path, sample_paths):
+    from analyzer.pipeline import expand
+    for name in ("a.txt", "README.md", "drafts/b.txt", "c.md", "old/README.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(sample_paths[0].read_bytes())
+    names = lambda files: sorted(f.relative_to(tmp_path).as_posix() for f in files)  # noqa: E731
+    assert names(expand([tmp_path])) == ["README.md", "a.txt", "c.md", "drafts/b.txt", "old/README.txt"]
+    assert names(expand([tmp_path], ["README*", "drafts/*"])) == ["a.txt", "c.md"]
+    assert names(expand([tmp_path / "README.md"], ["README*"])) == ["README.md"]  # named itself: taken
+    r = run("analyze", str(tmp_path), "--format", "json", "--exclude", "README*", "--exclude", "drafts/*")
+    assert r.exit_code == 0, r.output
+    assert sorted(c["source"].rsplit("/", 1)[1] for c in json.loads(r.output)["contracts"]) == ["a.txt", "c.md"]
