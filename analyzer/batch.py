@@ -156,18 +156,18 @@ def merge(out: Path) -> dict[str, int]:
         for table in ("contracts", "errors"):
             for source in pq.read_table(parts / f"{table}-{name}", columns=["source"]).column("source").to_pylist():
                 owner[source] = name
+    size = Counter(owner.values())  # files in each part
     with ThreadPoolExecutor(max_workers=2) as pool:
-        counts = dict(zip(TABLES, pool.map(lambda table: _merge_table(out, table, owner), TABLES)))
+        counts = dict(zip(TABLES, pool.map(lambda table: _merge_table(out, table, owner, size), TABLES)))
     return counts
 
 
-def _merge_table(out: Path, table: str, owner: dict[str, str]) -> int:
+def _merge_table(out: Path, table: str, owner: dict[str, str], size: Counter) -> int:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
     parts = out / "parts"
     schema = _schema(table)
-    size = Counter(owner.values())
     cache: OrderedDict = OrderedDict()
 
     def part(name: str):

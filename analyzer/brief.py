@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-
 from .comparison import SEVERITY_RANK, Comparison
 from .score import SEVERITY_CN, rulebook
 

@@ -18,7 +18,6 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-
 from .errors import ResourceError
 from .model import Clause, Finding, Parties, Protection
 from .parties import View, view

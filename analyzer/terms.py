@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Clause, Parties, Terms
 from .literals import gate
+from .model import Clause, Parties, Terms
 from .numerals import NUMERAL_CHARS, CAPITAL_AMOUNT, parse_amount, to_number
 from .parties import view
 
@@ -174,8 +174,9 @@ def _terms_in(v: str, c: Clause, put, weak_term):
     if weak_term is None:
         for pat in (TERM_WEAK, TERM_AFTER):
             m = pat.search(v)
-            if m and _months(m):
-                return _months(m), c
+            months = _months(m) if m else None
+            if months:
+                return months, c
     return weak_term
 
 
