@@ -6,11 +6,10 @@ same point, quoted from their contracts.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from .comparison import SEVERITY_RANK, Comparison
-from .score import SEVERITY_CN, rulebook
+from .rules import SEVERITY_CN, rulebook
 
 
 @dataclass(frozen=True)
@@ -41,12 +40,6 @@ class Brief:
     issues: tuple[str, ...]
 
 
-@functools.lru_cache(maxsize=1)
-def asks() -> dict:
-    from .taxonomy import resource_yaml
-    return resource_yaml("briefs.yaml")
-
-
 def _short(text: str, n: int = 80) -> str:
     s = " ".join(text.split())
     return s if len(s) <= n else s[:n] + "…"
@@ -57,7 +50,7 @@ def market_reference(comp: Comparison, name: str, finding) -> str:
     others = [n for n in comp.names if n != name]
     if not others:
         return "只有一家供应商，无可比较的市场参照。"
-    related = asks().get(finding.flag, {}).get("related")
+    related = rulebook().asks.get(finding.flag, {}).get("related")
     if related:
         for other in others:
             b = comp.analysis(other)
@@ -82,11 +75,11 @@ def market_reference(comp: Comparison, name: str, finding) -> str:
 def brief(comp: Comparison, name: str) -> Brief:
     a = comp.analysis(name)
     book = rulebook()
-    table = asks()
+    table = book.asks
     points = []
     for f in sorted(a.findings, key=lambda f: (SEVERITY_RANK[f.severity], f.clause_id)):
         entry = table.get(f.flag, {})
-        rule = next(r for r in book.rules if r.id == f.rule)
+        rule = book.rule(f.rule)
         points.append(Point(
             flag=f.flag, label=book.label(f.flag), severity=f.severity, mutual=f.mutual,
             clause=a.clause(f.clause_id).label or f.clause_id, quote=f.quote,

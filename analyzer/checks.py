@@ -11,6 +11,7 @@ from collections import defaultdict
 from .model import Clause, DocumentIssue, Parties
 from .normalize import fold
 from .numerals import CAPITAL_AMOUNT, parse_amount
+from .reading import view
 
 FIGURE_THEN_CAPITALS = re.compile(
     r"(?P<fig>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<wan>万)?\s*元[^。；\n\d]{0,10}?"
@@ -162,14 +163,13 @@ def forum_key(where: str, kind: str) -> str:
 
 
 def conflicting_clauses(clauses, parties: Parties | None = None) -> list[DocumentIssue]:
-    from .parties import view
     forums: dict[str, Clause] = {}
     quotes: dict[str, str] = {}
     renew, no_renew = None, None
     for c in clauses:
         if c.style == "signature":
             continue
-        v = view(c.text, parties).text
+        v = c.reading.view.text if c.reading is not None else view(c.text, parties).text
         for m in FORUM.finditer(v):
             key = forum_key(m.group("where"), m.group("kind"))
             if key and key not in forums:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .model import Analysis, Clause
+from .rules import rulebook
 from .taxonomy import UNCLASSIFIED, load_taxonomy
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
@@ -80,9 +81,8 @@ def _cells(a: Analysis, categories) -> dict[str, Cell]:
 
 
 def _finding_in(a: Analysis, index: int, category: str) -> bool:
-    from .score import rulebook
     f = a.findings[index]
-    rule = next((r for r in rulebook().rules if r.id == f.rule), None)
+    rule = rulebook().rule(f.rule)
     clause = a.clause(f.clause_id)
     return clause.category == category or (rule is not None and category in rule.categories)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .comparison import Comparison
 from .model import TERM_KEYS, Analysis
-from .score import rulebook
+from .rules import rulebook
 from .taxonomy import load_taxonomy
 
 TERM_LABELS = {"contract_amount": "合同金额（元）", "rate_per_minute": "通话资费（元/分钟）",

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Mapping
+from typing import Any, Mapping
 
 
 def evolve(record, **changes):
@@ -41,6 +41,7 @@ class Clause:
     category: str = "unclassified"
     categories: tuple[str, ...] = ()
     category_scores: Mapping[str, float] = field(default_factory=dict)
+    reading: Any = field(default=None, compare=False, repr=False)  # reading.Reading, once read
 
     @property
     def label(self) -> str:
@@ -93,28 +94,31 @@ class DocumentIssue:
 
 @dataclass(frozen=True)
 class Parties:
-    """Who is who. ``names`` maps a role word (甲方, 乙方, ...) to the name the heading gives."""
+    """Who is who in one contract (see ``parties.resolve``).
+
+    ``names`` / ``signature_names``: role label → the name written after it in the heading / the
+    signature block (None when blank). ``vendor_words`` / ``customer_words``: every word the text
+    uses for each side (names, short names, role words, self-references), folded and without
+    spaces; ``role_evidence`` says how the vendor was told apart."""
 
     names: Mapping[str, str | None]
     signature_names: Mapping[str, str | None]
     vendor_role: str | None
     customer_role: str | None
     role_evidence: str
-    provider: str | None = None  # the named provider of a text without 甲方/乙方 (您 and 腾讯云, …)
-    provider_aliases: tuple[str, ...] = ()  # its names as the text uses them
+    vendor_name: str | None = None
+    customer_name: str | None = None
+    vendor_words: tuple[str, ...] = ()
+    customer_words: tuple[str, ...] = ()
+    definitions: tuple[tuple[str, ...], ...] = ()
 
     @property
     def vendor(self) -> str | None:
-        return self._name(self.vendor_role) or self.provider
+        return self.vendor_name
 
     @property
     def customer(self) -> str | None:
-        return self._name(self.customer_role)
-
-    def _name(self, role: str | None) -> str | None:
-        if role is None:
-            return None
-        return self.names.get(role) or self.signature_names.get(role)
+        return self.customer_name
 
 
 TERM_KEYS = ("contract_amount", "rate_per_minute", "sms_rate", "minimum_spend",
@@ -179,7 +183,10 @@ class Analysis:
             "vendor_role": self.parties.vendor_role,
             "customer_role": self.parties.customer_role,
             "parties": {"heading": dict(self.parties.names),
-                        "signature": dict(self.parties.signature_names)},
+                        "signature": dict(self.parties.signature_names),
+                        "vendor_words": list(self.parties.vendor_words),
+                        "customer_words": list(self.parties.customer_words),
+                        "evidence": self.parties.role_evidence},
             "clauses": [{
                 "id": c.id, "number": c.number, "path": c.label, "text": c.text,
                 "start": c.start, "end": c.end, "category": c.category,

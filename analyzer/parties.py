@@ -1,40 +1,67 @@
-"""Party names and roles: who is 甲方/乙方, and which of them provides the service.
+"""Who is who: one resolver for every name a party goes by.
 
-Names come from the heading (the role lines before the first clause) and from the signature
-block; the vendor is read from the text ("乙方向甲方提供…", "甲方向乙方支付…"), never assumed
-from the letter. ``vendor_role`` overrides the detection.
+A contract names its parties in many ways: role labels in the heading or the signature block
+("甲方：…", "受托方（乙方）：…"), a full name with its short names anywhere in the text
+("X（以下简称“本公司”）", "X（下称“商户”或“甲方”）"), a trade name, the words a vendor's own terms
+use for itself and the reader (本公司, 平台, 我方 / 您, 用户), a bank account's holder. The vendor
+is the side that provides the service, read from what the text says each side does ("乙方向甲方
+提供…", "X为您提供…", "您与X之间…"), never from the letter. ``resolve`` gathers all of it once;
+every later stage reads the role-normalised text built from the words it took for each side
+(see ``reading``).
 """
 from __future__ import annotations
 
 import functools
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 
 from .errors import SettingsError
-from .model import Clause, Parties
+from .model import Parties
 from .normalize import fold
+from .taxonomy import resource_yaml
 
 ROLES = ("甲方", "乙方", "丙方")
-# a role label and its value; the value stops where a second label starts on the same line
-LABEL = re.compile(r"(?P<role>[甲乙丙])\s*方\s*(?:[(（][^)）]{0,10}[)）])?\s*[:：][ \t\u3000]*?(?P<value>[^\n]*?)"
-                   r"(?=\s*[甲乙丙]\s*方\s*(?:[(（][^)）]{0,10}[)）])?\s*[:：]|\s*$)")
-NOT_A_NAME = re.compile(r"^(?:\(|（)?(?:以下简称|盖章|签章|签字|公章)|^[_\s.．…]*$")
-_SIDE = r"(?P<{}>[甲乙])方"
-PROVIDES = (
-    # X provides to Y
-    re.compile(r"(?P<x>[甲乙])方(?:继续|同意|负责|应|将)?(?:向|为|给)(?P<y>[甲乙])方(?:[^。；，,]{0,12})?(?:提供|开通|交付)"),
-    re.compile(r"由(?P<x>[甲乙])方(?:向|为)(?P<y>[甲乙])方提供"),
-    re.compile(r"(?P<x>[甲乙])方让(?P<y>[甲乙])方使用"),
-    # Y uses what X provides, Y pays X
-    re.compile(r"(?P<y>[甲乙])方(?:使用|租用|购买|申请)(?P<x>[甲乙])方(?:提供|的)"),
-    re.compile(r"(?P<y>[甲乙])方(?:应|须|需)?(?:按时|及时)?(?:向|给)(?P<x>[甲乙])方(?:支付|付款|缴纳|交纳|打款|汇款)"),
-    re.compile(r"(?P<y>[甲乙])方(?:应|须|需)?(?:按时|及时)?(?:支付|缴纳|交纳)[^。；]{0,10}(?:给|予)(?P<x>[甲乙])方"),
-)
+ROLE_CHOICES = ("甲方", "乙方")
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary() -> dict:
+    """resources/parties.yaml: role words, self-references, organisation endings."""
+    return resource_yaml("parties.yaml")
+
+
+def generic() -> Parties:
+    """What a text of unknown parties is read with: the role and self-reference words."""
+    v = vocabulary()
+    return Parties({}, {}, None, None, "no text", vendor_words=("乙方", *v["vendor_roles"], *v["vendor_self"]),
+                   customer_words=("甲方", *v["customer_roles"], *v["customer_self"]))
+
+
+# -- labels ----------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _label_pattern() -> re.Pattern:
+    """A role label and its value; the value stops where a second label starts on the same line."""
+    v = vocabulary()
+    words = "|".join(sorted(v["vendor_roles"] + v["customer_roles"], key=len, reverse=True))
+    role = rf"(?:[甲乙丙]\s*方|{words})"
+    bracket = r"(?:\s*[(（][^)）]{0,10}[)）])?"
+    return re.compile(rf"(?<![\u4e00-\u9fff])[【\[]?(?P<role>{role})[】\]]?{bracket}\s*[:：][ \t\u3000]*?"
+                      rf"(?P<value>[^\n]*?)(?=\s*[【\[]?{role}[】\]]?{bracket}\s*[:：]|\s*$)")
+
+
+# "委托方（甲方）：…", "【受托方】（乙方）：…": the letter in brackets after a role word is the label
+ROLE_IN_BRACKETS = re.compile(r"[【\[]?[\u4e00-\u9fff]{1,6}[】\]]?\s*[(（]\s*([甲乙丙])\s*方\s*[)）](?=\s*[:：])")
+NOT_A_NAME = re.compile(r"^(?:\(|（)?(?:以下简称|盖章|签章|签字|公章)|^[_\s.．…【】\[\]]*$")
+NAME_END = re.compile(r"\s{2,}|[(（](?:以下|下称|简称)|\s*[(（](?:盖章|签章|签字|公章|客户|用户)[)）]")
 
 
 def _clean_name(value: str) -> str | None:
+    """The name in a label's value, as written; None when the value is blank."""
     v = fold(value).strip(" \t:：")
-    v = re.split(r"\s{2,}|[(（]以下简称|\s*[(（](?:盖章|签章|签字|公章)[)）]", v)[0].strip()
+    v = v.strip("【】[] \t")
+    v = NAME_END.split(v)[0].strip(" 【】[]")
     v = re.sub(r"\s+", " ", v)
     if not v or NOT_A_NAME.match(v) or len(v) > 60:
         return None
@@ -48,30 +75,108 @@ def value_from_fold(original: str, folded: str) -> str:
     return original[i:i + len(folded)] if i >= 0 else folded
 
 
-# "委托方（甲方）：…", "服务方(乙方)：…": the role in brackets after a role word
-ROLE_IN_BRACKETS = re.compile(r"[\u4e00-\u9fff]{1,6}\s*[(（]\s*([甲乙丙])\s*方\s*[)）](?=\s*[:：])")
-
-
-def _labels(lines: list[str]) -> dict[str, str | None]:
+def labels(lines: list[str]) -> dict[str, str | None]:
+    """Role label → the name after it, the first filled one of each role."""
     found: dict[str, str | None] = {}
+    pattern = _label_pattern()
     for line in lines:
         line = ROLE_IN_BRACKETS.sub(r"\1方", line)
-        for m in LABEL.finditer(line):
-            role = m.group("role") + "方"
-            if role in found and found[role]:
-                continue
-            found[role] = _clean_name(m.group("value"))
+        for m in pattern.finditer(line):
+            role = re.sub(r"\s", "", m.group("role"))
+            if not found.get(role):
+                found[role] = _clean_name(m.group("value"))
     return found
 
 
+# -- definitions: a name and the short names the text calls it by ------------------------------
+
+DEFINITION = re.compile(r"[(（](?P<inner>[^（()）\n]{0,60}?)[)）]")
+DEFINES = re.compile(r"(?:以下|下文|下|以上)?(?:简称|称为|统称|合称|称)(?:为)?[:：]?")
+QUOTED = re.compile(r"[“\"「『‘']\s*(?P<q>[^”\"」』’'\s]{1,16}?)\s*[”\"」』’']")
+BARE = re.compile(r"^(?P<q>[\u4e00-\u9fffA-Za-z]{1,12})")
+# the words of a sentence before the name it speaks of ("本协议为X", "…全资子公司X", "…授权X")
+LEAD = re.compile(r"^.*?(?:是由|由|本协议为|本协议是|协议为|条款是|购买|选择|感谢您|欢迎您与|您与|您和|授权|"
+                  r"全资子公司|子公司|旗下|委托)")
+
+
+PLACEHOLDER = re.compile(r"(?:[×xX*＊_＿]{2}|某某)$")
+
+
+@functools.lru_cache(maxsize=1)
+def _org() -> re.Pattern:
+    endings = "|".join(sorted(vocabulary()["org_endings"], key=len, reverse=True))
+    return re.compile(rf"(?P<name>[\u4e00-\u9fffA-Za-z0-9（）()·\-]{{2,40}}?(?:{endings}))$")
+
+
+def full_name(before: str) -> str | None:
+    """The organisation named right before a bracket: the run back to the last punctuation, with the
+    words of its sentence taken off the front ("是由…", "…全资子公司", "…授权")."""
+    run = re.split(r"[，,。；;：:、“”\"《》\s]", before)[-1]
+    m = _org().search(run)
+    if not m or PLACEHOLDER.search(run, 0, m.start()):
+        return None  # none, or one not filled in ("××国际咨询公司")
+    name = m.group("name")
+    while True:
+        cut = LEAD.sub("", name, count=1)
+        if cut == name or not _org().search(cut) or len(cut) < 4:
+            break
+        name = cut
+    return name
+
+
+def definitions(text: str) -> list[tuple[str | None, tuple[str, ...]]]:
+    """Every (full name as written or None, short names folded) the text defines, in order."""
+    folded = fold(text)
+    out = []
+    for m in DEFINITION.finditer(folded):
+        inner = m.group("inner")
+        d = DEFINES.search(inner)
+        if d:
+            rest = inner[d.end():]
+            shorts = [q.group("q") for q in QUOTED.finditer(rest)]
+            if not shorts:
+                bare = BARE.match(rest)
+                shorts = [bare.group("q")] if bare else []
+        else:
+            q = QUOTED.fullmatch(inner.strip())  # （“我方”）
+            shorts = [q.group("q")] if q else []
+        shorts = [s for s in shorts if not s.startswith("本") or s in vocabulary()["vendor_self"]]
+        if shorts:
+            start = max(0, m.start() - 60)
+            full = full_name(folded[start:m.start()])
+            if full:
+                k = folded.rfind(full, start, m.start())
+                full = text[k:k + len(full)]
+            out.append((full, tuple(shorts)))
+    return out
+
+
+# -- which side provides ---------------------------------------------------------------------
+
+PROVIDES = (
+    # X provides to Y
+    re.compile(r"(?P<x>[甲乙])方(?:继续|同意|负责|应|将)?(?:向|为|给)(?P<y>[甲乙])方(?:[^。；，,]{0,12})?(?:提供|开通|交付)"),
+    re.compile(r"由(?P<x>[甲乙])方(?:向|为)(?P<y>[甲乙])方提供"),
+    re.compile(r"(?P<x>[甲乙])方让(?P<y>[甲乙])方使用"),
+    # Y uses what X provides, Y pays X
+    re.compile(r"(?P<y>[甲乙])方(?:使用|租用|购买|申请)(?P<x>[甲乙])方(?:提供|的)"),
+    re.compile(r"(?P<y>[甲乙])方(?:应|须|需)?(?:按时|及时)?(?:向|给)(?P<x>[甲乙])方(?:支付|付款|缴纳|交纳|打款|汇款)"),
+    re.compile(r"(?P<y>[甲乙])方(?:应|须|需)?(?:按时|及时)?(?:支付|缴纳|交纳)[^。；]{0,10}(?:给|予)(?P<x>[甲乙])方"),
+    re.compile(r"(?P<x>[甲乙])方作为[^。；，,]{0,24}(?:提供商|提供方|服务商|服务方|供应商)"),
+    re.compile(r"(?P<y>[甲乙])方作为[^。；，,]{0,24}(?:接受方|使用方|用户|客户)"),
+)
+
+
 def detect_vendor_role(text: str) -> tuple[str | None, str]:
-    """The role that provides the service, and the phrase that shows it."""
+    """The letter (甲方/乙方) that provides the service, and the phrase that shows it."""
     votes: Counter[str] = Counter()
     first: dict[str, str] = {}
     t = re.sub(r"\s+", "", fold(text))
     for pat in PROVIDES:
         for m in pat.finditer(t):
-            x, y = m.group("x"), m.group("y")
+            groups = m.groupdict()
+            x = groups.get("x") or ("乙" if groups["y"] == "甲" else "甲")
+            y = groups.get("y") or ("乙" if x == "甲" else "甲")
             if x == y:
                 continue
             votes[x + "方"] += 1
@@ -82,29 +187,63 @@ def detect_vendor_role(text: str) -> tuple[str | None, str]:
     return role, first[role]
 
 
-COMPANY = r"[\u4e00-\u9fffA-Za-z0-9（）()·]{2,40}?(?:股份有限公司|有限责任公司|有限公司|集团|公司)"
-SHORT_NAME = re.compile(rf"(?P<full>{COMPANY})[（(](?:以下)?简称[:：]?[“\"「]?(?P<short>[^”\"」）)，,]{{1,20}})")
-PROVIDER_PHRASES = (
-    re.compile(r"您与(?P<name>[^，。、\s“”\"]{2,30}?)之间"),
-    re.compile(rf"感谢您(?:选择|使用)(?P<name>{COMPANY})"),
-    re.compile(rf"(?P<name>{COMPANY})(?:向您|为您)提供"),
-    re.compile(rf"您(?:与|和)(?P<name>{COMPANY})(?:[(（][^)）]{{0,30}}[)）])?(?:共同|之间|签署|签订|订立|达成|就)"),
+# the reader of a vendor's own terms, in the phrases that name the vendor beside it
+READER = r"(?:您|你|用户|客户|订户|会员|商户|其注册用户|其用户)"
+# a name starts after punctuation or at a line's start, and may carry its definition in brackets
+NAME_SLOT = (r"(?<![^，,。；;：:、“”\"《》\s（()）!！?？])(?P<name>[^，,。；;：:、“”\"《》\s（()）]{2,40}?)"
+             r"(?:[(（][^（()）]{0,40}[)）])?")
+AGREE = r"(?:已经|已|将)?(?:之间|共同|签署|签订|订立|达成|就)"
+NAMED_PROVIDER = (
+    re.compile(rf"{READER}(?:与|和)(?P<name>[^，,。；;：:、“”\"《》\s（()）]{{2,40}}?)(?:[(（][^（()）]{{0,40}}[)）])?{AGREE}"),
+    re.compile(rf"{NAME_SLOT}(?:与|和){READER}{AGREE}"),
+    re.compile(rf"感谢{READER}(?:选择|使用)(?P<name>[^，,。；;：:、“”\"《》\s（()）]{{2,40}}?)(?:的|为|提供|[，,。])"),
+    re.compile(rf"{NAME_SLOT}(?:向|为|给){READER}提供"),
+    re.compile(rf"(?:购买|使用|选择)(?P<name>[^，,。；;：:、“”\"《》\s（()）]{{2,40}}?)(?:[(（][^（()）]{{0,40}}[)）])?"
+               r"(?:提供|运作|运营)的"),
 )
 
 
-LEAD_WORDS = ("用户购买", "用户使用", "用户", "欢迎", "您与", "您和", "您", "是由", "由", "购买", "选择", "使用", "感谢",
-              "本服务由")
+def _slot_name(raw: str) -> str:
+    """The name in a provider phrase's slot, without the words of its sentence:
+    "本服务条款是阿里云及/或其所代表的…" → 阿里云."""
+    name = raw
+    while True:
+        cut = LEAD.sub("", name, count=1)
+        if cut == name or len(cut) < 2:
+            break
+        name = cut
+    return re.split(r"及/或|及|/|或|和|以及", name)[0] or raw
 
 
-def _company(name: str) -> str:
-    """A company name without the words of the sentence it was found in (是由…, 用户购买…)."""
-    changed = True
-    while changed:
-        changed = False
-        for lead in LEAD_WORDS:
-            if name.startswith(lead) and len(name) - len(lead) >= 4:
-                name, changed = name[len(lead):], True
-    return name
+def named_provider(head: str, known: set[str] = frozenset()) -> tuple[str | None, str]:
+    """The provider a vendor's own terms name beside their reader, and the phrase: the earliest
+    phrase whose name is an organisation's, a name the text defines (``known``), or a short one
+    the text uses at least three times (a brand: 腾讯云, 阿里云)."""
+    found = []
+    for pat in NAMED_PROVIDER:
+        for m in pat.finditer(head):
+            name = _slot_name(m.group("name"))
+            if _org().search(name) or name in known or (len(name) <= 12 and head.count(name) >= 3):
+                found.append((m.start(), name, m.group(0)))
+                break
+    if not found:
+        return None, ""
+    _, name, phrase = min(found)
+    return name, phrase
+
+
+# -- the resolver ----------------------------------------------------------------------------
+
+COMPANY = r"[\u4e00-\u9fffA-Za-z0-9（）()·]{2,40}?(?:股份有限公司|有限责任公司|有限公司|集团|公司)"
+
+
+def account_holder(text: str, role: str) -> str | None:
+    """The company named as the holder of a role's bank account ("乙方账户信息：户名：…"):
+    the role's name when the heading leaves it out."""
+    folded = fold(text)
+    m = re.compile(rf"{role}的?(?:对公|收款|指定)?(?:银行)?(?:账户|帐户|账号|帐号)(?:信息|资料)?[\s:：]*"
+                   rf"(?:户名|公司名称|账户名称|帐户名称|开户名称|单位名称|名称)\s*[:：]\s*(?P<name>{COMPANY})").search(folded)
+    return value_from_fold(text[m.start("name"):m.end("name")], m.group("name")) if m else None
 
 
 # A company name is place + trade name + line of business + legal form: 江西 互动网络 科技 有限公司.
@@ -115,7 +254,6 @@ PLACE = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}?(?:省|市|自治区|特别行政�
                    r"(?:[\u4e00-\u9fff]{2,3}?(?:市|区|县))?")
 BUSINESS = re.compile(r"(?:科技|信息|技术|网络|通信|通讯|咨询|服务|企业|管理|软件|电子|商务|数据|智能|数字|"
                       r"云计算|互联网|文化|传媒|贸易|实业|发展|集团|股份|有限责任|有限|公司)$")
-
 GENERIC = ("中国", "中华", "国际", "全球", "亚洲", "华夏", "东方")
 
 
@@ -139,145 +277,172 @@ def _core_name(full: str, folded_text: str) -> str | None:
     return None
 
 
-def provider(text: str) -> tuple[str | None, tuple[str, ...]]:
-    """The named provider of a text that does not use 甲方/乙方, and the names it goes by."""
-    head = fold(text[:3000])
-    shorts: dict[str, str] = {}
-    for m in SHORT_NAME.finditer(head):
-        shorts.setdefault(m.group("short"), _company(m.group("full")))
-    for pat in PROVIDER_PHRASES:
-        m = pat.search(head)
-        if m:
-            name = m.group("name")
-            full = shorts.get(name, _company(name))
-            aliases = {full, name} | {short for short, f in shorts.items() if f == full}
-            core = _core_name(full, fold(text))
-            if core:
-                aliases.add(core)
-            return value_from_fold(text[:3000], full), tuple(sorted(aliases, key=len, reverse=True))
-    return None, ()
+@dataclass
+class _Side:
+    """What is known of one side while resolving: its letter, its names as written (best first)
+    and the words the text uses for it (folded, without spaces)."""
+
+    role: str | None = None
+    names: list[str] = field(default_factory=list)
+    words: set[str] = field(default_factory=set)
+
+    def add(self, *, name: str | None = None, words=()) -> None:
+        if name and name not in self.names:
+            self.names.append(name)
+        self.words |= {squash(fold(w)) for w in ((name,) if name else ()) + tuple(words) if w}
+
+    def knows(self, group: set[str]) -> bool:
+        return bool(group & self.words)
 
 
-def account_holder(text: str, role: str) -> str | None:
-    """The company named as the holder of a role's bank account ("乙方账户信息：户名：…"):
-    the role's name when the heading leaves it out."""
+def squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
+    """Names, roles and the words of each side (see the module docstring)."""
     folded = fold(text)
-    m = re.compile(rf"{role}的?(?:对公|收款|指定)?(?:银行)?(?:账户|帐户|账号|帐号)(?:信息|资料)?[\s:：]*"
-                   rf"(?:户名|公司名称|账户名称|帐户名称|开户名称|单位名称|名称)\s*[:：]\s*(?P<name>{COMPANY})").search(folded)
-    return value_from_fold(text[m.start("name"):m.end("name")], m.group("name")) if m else None
-
-
-def parties(text: str, clauses: tuple[Clause, ...], *, vendor_role: str | None = None) -> Parties:
-    """Names from the heading and the signature block, and the roles."""
     first_numbered = next((i for i, c in enumerate(clauses) if c.number), len(clauses))
-    heading_lines = [c.text for c in clauses[:first_numbered]]
-    signature_lines = [c.text for c in clauses if c.style == "signature"]
-    names = _labels(heading_lines)
-    signature = _labels(signature_lines)
-    roles_present = [r for r in ROLES if r in names or r in signature or r in text]
+    head = [c.text for c in clauses[:first_numbered]]
+    tail = [c.text for c in clauses if c.style == "signature"]
+    names, signature = labels(head), labels(tail)
+    defs = definitions(text)
+    role, evidence = _vendor_role(text, names, signature, vendor_role)
+    vendor, customer = _sides(role, names, signature, bracket_roles(head + tail))
+    _definitions(defs, role, vendor, customer)
+    if not vendor.names:
+        _named_provider(text, folded, defs, vendor)
+    if role and not vendor.names:
+        vendor.add(name=account_holder(text, role))
+    _self_references(squash(folded), role, vendor, customer)
+    vendor_name = _best_name(vendor.names, text, folded)
+    if vendor_name:
+        vendor.add(words=[_core_name(squash(fold(vendor_name)), folded)])
+    if not evidence:
+        evidence = f"the provider is named beside its reader: {vendor_name}" if vendor_name else "no provider found"
+    return Parties(
+        names=names, signature_names=signature, vendor_role=role, customer_role=customer.role,
+        role_evidence=evidence, vendor_name=vendor_name, customer_name=_best_name(customer.names, text, folded),
+        vendor_words=_words(vendor.words - customer.words), customer_words=_words(customer.words),
+        definitions=tuple(((f,) if f else ()) + s for f, s in defs))
+
+
+def parties(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
+    """The pipeline's name for ``resolve``."""
+    return resolve(text, clauses, vendor_role=vendor_role)
+
+
+def bracket_roles(lines: list[str]) -> dict[str, str]:
+    """Role words labelled with a letter in brackets ("受托方（乙方）：") → that letter."""
+    out = {}
+    for line in lines:
+        for m in ROLE_IN_BRACKETS.finditer(line):
+            word = re.sub(r"[【\[\]】\s(（].*", "", m.group(0).lstrip("【["))
+            out.setdefault(word, m.group(1) + "方")
+    return out
+
+
+def _vendor_role(text, names, signature, vendor_role) -> tuple[str | None, str]:
     if vendor_role is not None:
         if vendor_role not in ROLES:
-            raise SettingsError(f"vendor role {vendor_role!r} is not one of {', '.join(ROLES)}")
-        evidence = "set by the user"
-    else:
-        vendor_role, evidence = detect_vendor_role(text)
-        if vendor_role is None and ("乙方" in names or "乙方" in signature):
-            vendor_role, evidence = "乙方", "no provider phrase found; 乙方 assumed"
-    customer_role = None
-    if vendor_role:
-        others = [r for r in ("甲方", "乙方") if r != vendor_role and r in roles_present]
-        customer_role = others[0] if others else None
-    named, aliases = (None, ())
-    if vendor_role is None:
-        named, aliases = provider(text)
-        if named:
-            evidence = f"no 甲方/乙方; the provider is named: {named}"
-    elif not (names.get(vendor_role) or signature.get(vendor_role)):
-        named = account_holder(text, vendor_role)
-    return Parties(names=names, signature_names=signature, vendor_role=vendor_role,
-                   customer_role=customer_role, role_evidence=evidence, provider=named, provider_aliases=aliases)
+            raise SettingsError(f"vendor role {vendor_role!r} is not one of {', '.join(ROLE_CHOICES)}")
+        return vendor_role, "set by the user"
+    role, phrase = detect_vendor_role(text)
+    if role:
+        return role, phrase
+    lettered = {r: names.get(r) or signature.get(r) for r in ("甲方", "乙方") if r in names or r in signature}
+    if not lettered:
+        return None, ""
+    filled = [r for r, n in lettered.items() if n]
+    if len(lettered) == 2 and len(filled) == 1:  # a template its drafter filled in for itself
+        return filled[0], f"only {filled[0]} is named: the drafter of a template is its vendor"
+    return "乙方", "no provider phrase found; 乙方 assumed"
 
 
-# In documents without 甲方/乙方 the parties go by other words.
-CUSTOMER_ALIASES = ("您", "用户", "客户方", "客户", "委托方", "委托人", "采购方", "采购人", "买方", "需方")
-VENDOR_ALIASES = ("我们", "我司", "本公司", "本平台", "服务方", "服务商", "服务提供方", "服务提供者", "受托方", "受托人",
-                  "咨询方", "咨询者", "供应商", "卖方", "供方")
-_SWAP = re.compile("甲方|乙方")
-_NON_SPACE = re.compile(r"\S+")
-_SPACE = re.compile(r"\s")
-_ALIAS = re.compile("|".join(sorted(CUSTOMER_ALIASES + VENDOR_ALIASES, key=len, reverse=True)))
+def _sides(role, names, signature, bracketed) -> tuple[_Side, _Side]:
+    """Both sides from the letters and the labels."""
+    v = vocabulary()
+    vendor, customer = _Side(role), _Side()
+    if role:
+        other = "乙方" if role == "甲方" else "甲方"
+        customer.role = other if (other in names or other in signature) else None
+        vendor.add(words=[role])
+        customer.add(words=[other])
+    for labelled in (names, signature):
+        for word, name in labelled.items():
+            letter = bracketed.get(word, word)
+            side = vendor if letter == role or (role is None and word in v["vendor_roles"]) else \
+                customer if letter in customer.words or (role is None and word in v["customer_roles"]) else None
+            if side is not None:
+                side.add(name=name, words=[word])
+    for word, letter in bracketed.items():
+        (vendor if letter == role else customer).add(words=[word])
+    return vendor, customer
 
 
-class View:
-    """A matching copy of a clause: folded, without whitespace, with the vendor written 乙方 and
-    the customer 甲方. ``index[i]`` is the clause-text index of view character ``i``."""
-
-    __slots__ = ("text", "index")
-
-    def __init__(self, text: str, index: list[int] | range):
-        self.text, self.index = text, index
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """View [start, end) → clause-text [start, end)."""
-        if start >= end:
-            return (self.index[start] if start < len(self.index) else (self.index[-1] + 1 if self.index else 0),) * 2
-        return self.index[start], self.index[end - 1] + 1
-
-
-def view(text: str, p: Parties | None) -> View:
-    """The role-normalised matching view of ``text`` (see View). Cached: every stage asks."""
-    swap = p is not None and p.vendor_role == "甲方"
-    aliases = p is None or p.vendor_role is None
-    names = p.provider_aliases if p is not None and aliases else ()
-    return _view(text, swap, aliases, names)
-
-
-def _replace_names(s: str, index: list[int] | range, names: tuple[str, ...]) -> tuple[str, list[int] | range]:
-    """Write each of ``names`` (longest first) as 乙方, keeping the index map."""
-    for name in names:
-        if not name or name not in s:
+def _definitions(defs, role, vendor: _Side, customer: _Side) -> None:
+    """A defined name joins the side one of its names already belongs to."""
+    v = vocabulary()
+    for full, shorts in defs:
+        group = {squash(fold(w)) for w in shorts + ((full,) if full else ())}
+        if vendor.knows(group):
+            side = vendor
+        elif customer.knows(group):
+            side = customer
+        elif role is None and group & set(v["vendor_roles"] + v["vendor_self"]):
+            side = vendor
+        elif role is None and group & set(v["customer_roles"] + v["customer_self"]):
+            side = customer
+        else:
             continue
-        out, idx, pos = [], [], 0
-        while True:
-            k = s.find(name, pos)
-            if k < 0:
-                break
-            out.append(s[pos:k])
-            idx.extend(index[pos:k])
-            out.append("乙方")
-            idx.extend([index[k], index[k + len(name) - 1]])
-            pos = k + len(name)
-        out.append(s[pos:])
-        idx.extend(index[pos:])
-        s, index = "".join(out), idx
-    return s, index
+        side.add(name=full, words=shorts)
 
 
-@functools.lru_cache(maxsize=4096)
-def _view(text: str, swap: bool, aliases: bool, names: tuple[str, ...] = ()) -> View:
-    folded = fold(text)
-    if _SPACE.search(folded) is None:  # most clauses: nothing to take out
-        s, index = folded, range(len(folded))
-    else:
-        chars, index = [], []
-        for m in _NON_SPACE.finditer(folded):
-            chars.append(m.group(0))
-            index.extend(range(m.start(), m.end()))
-        s = "".join(chars)
-    if swap:
-        s = _SWAP.sub(lambda m: "乙方" if m.group(0) == "甲方" else "甲方", s)
-    if names:
-        s, index = _replace_names(s, index, tuple(fold(n).replace(" ", "") for n in names))
-    if aliases:
-        out, idx, last = [], [], 0
-        for m in _ALIAS.finditer(s):
-            out.append(s[last:m.start()])
-            idx.extend(index[last:m.start()])
-            word = "甲方" if m.group(0) in CUSTOMER_ALIASES else "乙方"
-            out.append(word)
-            idx.extend([index[m.start()]] * 1 + [index[m.end() - 1]] * (len(word) - 1))
-            last = m.end()
-        out.append(s[last:])
-        idx.extend(index[last:])
-        s, index = "".join(out), idx
-    return View(s, index)
+def _named_provider(text: str, folded: str, defs, vendor: _Side) -> None:
+    """A vendor named beside its reader ("您与X之间", "X为您提供"): X and its short names."""
+    known = {squash(fold(w)) for full, shorts in defs for w in shorts + ((full,) if full else ())}
+    name, _ = named_provider(folded[:4000], known)
+    if not name:
+        return
+    for full, shorts in defs:
+        group = set(shorts) | ({squash(fold(full))} if full else set())
+        if name in group or (full and name.endswith(squash(fold(full)))):
+            vendor.add(name=full or name, words=shorts)
+            return
+    k = folded.find(name)
+    vendor.add(name=text[k:k + len(name)] if k >= 0 else name)
+
+
+def _self_references(squeezed: str, role, vendor: _Side, customer: _Side) -> None:
+    """本公司/平台/我方 and 您/用户: always in a text without 甲方/乙方; in one with them, a vendor
+    word only when it acts (平台有权…) and of the reader's words only 您/你."""
+    v = vocabulary()
+    acts = "|".join(v["acts"])
+    for word in v["vendor_self"]:
+        if word not in customer.words and (role is None or len(re.findall(f"{word}(?:{acts})", squeezed)) >= 2):
+            vendor.add(words=[word])
+    reader = v["customer_self"] + (v["customer_roles"] if role is None else [])
+    customer.add(words=[w for w in reader if w not in vendor.words and (role is None or w in ("您", "你"))])
+    if role is None:
+        vendor.add(words=[w for w in v["vendor_roles"] if w not in customer.words])
+
+
+def _best_name(candidates: list[str], text: str, folded: str) -> str | None:
+    """The first name found, or a longer spelling of it the text also uses (a signature block's
+    "深圳前海通金融服务有限公司" for a heading's "通金融服务有限公司")."""
+    if not candidates:
+        return None
+    name = candidates[0]
+    key = fold(name)
+    longer = [text[m.start("name"):m.end("name")] for m in STANDING_NAME.finditer(folded)
+              if m.group("name").endswith(key) and 0 < len(m.group("name")) - len(key) <= 6]
+    return min(longer, key=len) if longer else name
+
+
+# a company name standing on its own line, or as the value of a label ("名称：…")
+STANDING_NAME = re.compile(rf"(?m)^[ \t]*(?:[^\n:：]{{0,12}}[:：])?[ \t]*(?P<name>{COMPANY})[ \t]*$")
+
+
+def _words(words) -> tuple[str, ...]:
+    """Longest first, so that a name is replaced before a word inside it."""
+    return tuple(sorted({w for w in words if w}, key=lambda w: (-len(w), w)))

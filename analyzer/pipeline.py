@@ -53,24 +53,23 @@ def _aligner_key() -> str:
 
 
 def clear_text_caches() -> None:
-    """Forget the per-text memos (folded clauses, parsed clause numbers, role views).
+    """Forget the per-text memos (folded clauses, parsed clause numbers).
 
     They serve the stages of one contract that look at the same clause; the benchmark clears
     them between contracts, since its recombined contracts share clauses far more than real ones."""
     from .normalize import _fold_short
-    from .parties import _view
     from .segment import _parse_marker
-    for memo in (_fold_short, _view, _parse_marker):
+    for memo in (_fold_short, _parse_marker):
         memo.cache_clear()
 
 
 def analyze_document(doc: Document, settings: Settings | dict | None = None) -> Analysis:
-    from . import checks, parties as parties_mod, score, terms
+    from . import checks, parties as parties_mod, reading, score, terms
     from .segment import clauses_of
     s = Settings.resolve(settings)
     clean, clauses = clauses_of(doc.text)
-    p = parties_mod.parties(clean.text, clauses, vendor_role=s.vendor_role)
-    clauses = aligner(s.workers).transform(clauses)
+    p = parties_mod.resolve(clean.text, clauses, vendor_role=s.vendor_role)
+    clauses = aligner(s.workers).transform(reading.read_all(clauses, p))
     issues = checks.check(clauses, p)
     t = terms.extract(clauses, p)
 

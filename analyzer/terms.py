@@ -2,7 +2,7 @@
 
 Every value is read from a figure or a Chinese numeral in the text; a term the contract leaves
 blank or does not state is None. Matching runs on the role-normalised view of each clause
-(see parties.view), where the customer is 甲方 and the vendor 乙方.
+(see reading.view), where the customer is 甲方 and the vendor 乙方.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .literals import gate
 from .model import Clause, Parties, Terms
 from .numerals import NUMERAL_CHARS, CAPITAL_AMOUNT, parse_amount, to_number
-from .parties import view
+from .reading import SENTENCES, view
 
 NUM = rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{NUMERAL_CHARS}]+)"
 FIGURE = r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)"
@@ -61,7 +61,6 @@ FIXED_FINE = re.compile(rf"(?:扣款|罚款|罚金|赔偿){FIGURE}元")
 DIGIT = re.compile(r"\d")
 # these start with a figure or an optional word, and scan slowly: first a search for the words they need
 MAY_RATE, MAY_SMS_RATE, MAY_MIN_SPEND = gate(RATE_PER_MINUTE), gate(SMS_RATE), gate(MIN_SPEND)
-SENTENCES = re.compile(r"[^。；;!?！？]+[。；;!?！？]?")
 
 
 @dataclass(frozen=True)
@@ -102,6 +101,11 @@ def penalties(v: str) -> list[Penalty]:
     return out
 
 
+def _view(c: Clause, p: Parties) -> str:
+    """The clause's role-normalised text, from its reading when it has one."""
+    return c.reading.view.text if c.reading is not None else view(c.text, p).text
+
+
 def _num(s: str) -> float:
     return to_number(s)
 
@@ -119,7 +123,7 @@ def extract(clauses: tuple[Clause, ...], p: Parties) -> Terms:
     weak_term = None
     amounts: list[tuple[int, float, Clause]] = []
     for c in clauses:
-        v = view(c.text, p).text
+        v = _view(c, p)
         for tier, pat in enumerate(AMOUNT_LABELS):
             for m in pat.finditer(v):
                 amount = _amount_after(v[m.end():m.end() + 30])
@@ -153,7 +157,7 @@ def extract(clauses: tuple[Clause, ...], p: Parties) -> Terms:
         put("contract_amount", amount, clause)
     if "term_months" not in found and weak_term:
         put("term_months", weak_term[0], weak_term[1])
-    pcts = [pen.pct for c in clauses for pen in penalties(view(c.text, p).text)
+    pcts = [pen.pct for c in clauses for pen in penalties(_view(c, p))
             if pen.payer in ("customer", "either") and pen.pct is not None]
     if pcts:
         found["penalty_pct_max"] = max(pcts)

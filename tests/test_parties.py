@@ -2,7 +2,8 @@
 import pytest
 
 from analyzer.errors import SettingsError
-from analyzer.parties import detect_vendor_role, parties, view
+from analyzer.parties import detect_vendor_role, parties
+from analyzer.reading import view
 from analyzer.segment import clauses_of
 
 
@@ -74,7 +75,7 @@ def test_provider_called_by_its_trade_name():
     text = ("服务条款\n感谢您选择浙江远帆网络科技有限公司的在线客服系统。\n"
             "1. 远帆网络有权修改本条款，并在网站上公布。\n2. 远帆网络可以随时暂停服务。\n")
     p = _parties(text)
-    assert p.vendor == "浙江远帆网络科技有限公司" and "远帆网络" in p.provider_aliases
+    assert p.vendor == "浙江远帆网络科技有限公司" and "远帆网络" in p.vendor_words
     assert view("远帆网络有权修改本条款", p).text == "乙方有权修改本条款"
 
 
@@ -105,3 +106,116 @@ def test_role_written_in_brackets_after_a_role_word():
             "第一条 乙方为甲方提供短信服务。\n")
     p = _parties(text)
     assert p.vendor == "深圳市飞信通网络科技有限公司" and p.customer == "广州木棉餐饮管理有限公司"
+
+
+# -- the resolver on every naming pattern: texts written here, never a real contract's sentences --
+
+def test_click_through_terms_naming_the_vendor_once_as_this_company():
+    text = ("云盘服务协议\n杭州青石数据科技有限公司（以下简称“本公司”）依据本协议向您提供云存储服务。\n"
+            "1. 本公司有权根据运营需要暂停部分功能。\n2. 您应按时支付服务费。\n")
+    p = _parties(text)
+    assert p.vendor == "杭州青石数据科技有限公司" and p.vendor_role is None
+    assert "本公司" in p.vendor_words and "您" in p.customer_words
+    assert view("本公司有权终止向您提供服务", p).text == "乙方有权终止向甲方提供服务"
+
+
+def test_a_short_name_without_quotes_and_a_brand():
+    text = ("短信平台服务条款\n欢迎您与广州蓝鲸通信技术有限公司（以下简称蓝鲸）共同签署本条款。\n"
+            "一、蓝鲸可根据通道情况调整资费。\n二、用户发送违规短信的，蓝鲸有权立即关闭通道。\n")
+    p = _parties(text)
+    assert p.vendor == "广州蓝鲸通信技术有限公司" and "蓝鲸" in p.vendor_words
+    assert view("蓝鲸有权立即关闭通道", p).text == "乙方有权立即关闭通道"
+    assert view("用户发送违规短信的", p).text == "甲方发送违规短信的"
+
+
+def test_this_website_and_the_platform_speak_as_the_vendor():
+    text = ("会员服务条款\n1. 本网站有权随时修改本条款。\n2. 平台将在会员违规时冻结账号。\n"
+            "3. 本网站不对第三方链接的内容负责。\n")
+    p = _parties(text)
+    assert {"本网站", "平台"} <= set(p.vendor_words) and "会员" in p.customer_words
+    assert view("平台将冻结会员账号", p).text == "乙方将冻结甲方账号"
+
+
+def test_the_platform_acting_in_a_jiafang_yifang_contract():
+    text = ("入驻协议\n甲方：\n乙方：杭州木舟电子商务有限公司\n"
+            "本协议由入驻平台的商家（下称“商户”或“甲方”）与杭州木舟电子商务有限公司（下称“乙方”）共同缔结。\n"
+            "一、平台有权调整服务规则。\n二、平台有权对违规商户采取限制措施。\n三、乙方为甲方提供网店服务。\n")
+    p = _parties(text)
+    assert p.vendor == "杭州木舟电子商务有限公司" and p.vendor_role == "乙方"
+    assert "平台" in p.vendor_words and "商户" in p.customer_words
+    assert view("平台有权对违规商户采取限制措施", p).text == "乙方有权对违规甲方采取限制措施"
+
+
+def test_client_and_agent_role_words_without_jiafang_yifang():
+    text = ("代理记账协议\n委托方：南昌青禾餐饮有限公司\n受托方：南昌木棉财务咨询有限公司\n"
+            "一、受托方为委托方提供代理记账服务。\n二、委托方逾期付款的，受托方有权暂停服务。\n")
+    p = _parties(text)
+    assert p.vendor == "南昌木棉财务咨询有限公司" and p.customer == "南昌青禾餐饮有限公司"
+    assert view("委托方逾期付款的，受托方有权暂停服务。", p).text == "甲方逾期付款的,乙方有权暂停服务。"
+
+
+def test_a_role_word_in_brackets_with_its_letter():
+    text = ("服务协议\n【委托方】（甲方）：\n【受托方】（乙方）：成都青禾财税服务有限公司\n"
+            "一、乙方为甲方办理工商登记。\n二、受托方有权拒绝办理违法事项。\n")
+    p = _parties(text)
+    assert p.vendor == "成都青禾财税服务有限公司" and p.customer is None
+    assert "受托方" in p.vendor_words and "委托方" in p.customer_words
+
+
+def test_vendor_named_only_in_the_signature_block():
+    text = ("技术服务合同\n甲方：\n乙方：\n一、乙方为甲方提供系统维护服务。\n二、甲方向乙方支付服务费。\n"
+            "甲方（盖章）：\n乙方（盖章）：重庆石竹信息技术有限公司\n")
+    p = _parties(text)
+    assert p.vendor == "重庆石竹信息技术有限公司" and p.customer is None
+
+
+def test_blank_customer_and_filled_vendor_without_a_provider_phrase():
+    # the vendor is 甲方 here; the text never says who provides, only who is named
+    text = ("企业服务协议\n甲方：石家庄青岚企业管理有限公司\n乙方：________\n"
+            "一、服务期限为一年。\n二、乙方有权在甲方违约时解除本协议。\n")
+    p = _parties(text)
+    assert p.vendor_role == "甲方" and p.vendor == "石家庄青岚企业管理有限公司"
+    # the customer's own right to terminate reads as the customer's
+    assert view("乙方有权在甲方违约时解除本协议", p).text == "甲方有权在乙方违约时解除本协议"
+
+
+def test_who_provides_read_from_what_each_side_is():
+    assert detect_vendor_role("甲方作为收款软件的提供商，乙方作为甲方业务的接受方")[0] == "甲方"
+
+
+def test_a_longer_spelling_of_the_vendor_in_the_signature_block():
+    text = ("代收服务协议\n本协议为前海蓝湾支付服务有限公司（以下简称蓝湾）与您共同签订。\n"
+            "1. 蓝湾有权调整服务费。\n2. 您应按时结算。\n深圳前海蓝湾支付服务有限公司\n")
+    p = _parties(text)
+    assert p.vendor == "深圳前海蓝湾支付服务有限公司" and "蓝湾" in p.vendor_words
+
+
+def test_a_placeholder_name_is_no_name():
+    text = ("咨询服务合同\n本合同由委托咨询者（以下简称为委托方）为一方，××国际咨询公司（以下简称咨询者）为另一方签订。\n"
+            "一、咨询者应按期提交报告。\n")
+    p = _parties(text)
+    assert p.vendor is None and "咨询者" in p.vendor_words
+
+
+def test_a_brand_beside_its_reader():
+    text = ("域名服务条款\n本服务条款是青云及/或其所代表的注册商与您之间订立的合约。\n"
+            "青云提供域名注册服务。青云有权收取费用。如有疑问请向青云咨询。\n1. 您应提供真实信息。\n")
+    p = _parties(text)
+    assert p.vendor == "青云"
+
+
+def test_names_in_brackets_and_a_blank_marked_as_the_customer():
+    text = ("服务协议\n甲方：【 上海青禾贸易有限公司 】\n乙方：【苏州木棉云科技有限公司】\n一、乙方向甲方提供数据服务。\n")
+    p = _parties(text)
+    assert p.customer == "上海青禾贸易有限公司" and p.vendor == "苏州木棉云科技有限公司"
+    blank = _parties("入网协议\n甲方：________（客户）\n乙方：中国某某通信有限公司________分公司\n一、乙方向甲方提供通信服务。\n")
+    assert blank.customer is None and blank.vendor == "中国某某通信有限公司________分公司"
+
+
+def test_the_output_says_which_words_were_taken():
+    from analyzer.pipeline import analyze_document
+    from analyzer.model import Document
+    text = "云盘服务协议\n杭州青石数据科技有限公司（以下简称“青石”）向您提供服务。\n1. 青石有权暂停服务。\n"
+    d = analyze_document(Document("x.txt", "0", text, "text")).to_dict()
+    assert "青石" in d["parties"]["vendor_words"] and "您" in d["parties"]["customer_words"]
+    assert d["parties"]["evidence"]

@@ -7,7 +7,9 @@ import yaml
 from hypothesis import given, settings, strategies as st
 
 from analyzer.errors import ResourceError
-from analyzer.score import Context, SPEC_FLAGS, SPEC_PROTECTIONS, match_text, parse_rules, rulebook
+from analyzer.measures import Context
+from analyzer.rules import SPEC_FLAGS, SPEC_PROTECTIONS, parse_rules, rulebook
+from analyzer.score import match_text
 from analyzer.taxonomy import load_taxonomy
 
 BOOK = rulebook()
@@ -49,23 +51,68 @@ def test_no_rule_or_exemplar_names_a_sample_party(gold):
         assert core not in data, core
 
 
+def _parse(*entries):
+    return parse_rules({"rules": list(entries)}, BOOK.legal, load_taxonomy().ids, BOOK.flags)
+
+
 def test_bad_rule_records_are_rejected_with_the_valid_choices():
-    legal = BOOK.legal
     base = {"id": "x", "flag": "non_refundable", "categories": ["refund"], "patterns": ["不退"],
             "examples": {"positive": ["不退"], "negative": ["退"]}}
     with pytest.raises(ResourceError, match="not one of"):
-        parse_rules({"rules": [dict(base, flag="refundish")]}, legal, load_taxonomy().ids)
+        _parse(dict(base, flag="refundish"))
     with pytest.raises(ResourceError, match="unknown keys"):
-        parse_rules({"rules": [dict(base, colour="red")]}, legal, load_taxonomy().ids)
+        _parse(dict(base, colour="red"))
     with pytest.raises(ResourceError, match="bad pattern"):
-        parse_rules({"rules": [dict(base, patterns=["(不退"])]}, legal, load_taxonomy().ids)
+        _parse(dict(base, patterns=["(不退"]))
     with pytest.raises(ResourceError, match="examples"):
-        parse_rules({"rules": [dict(base, examples={"positive": ["不退"]})]}, legal, load_taxonomy().ids)
+        _parse(dict(base, examples={"positive": ["不退"]}))
+    with pytest.raises(ResourceError, match="measure 'size' is not one of penalty"):
+        _parse(dict(base, measure="size"))
     # a rule's patterns are sought in the whole clause before its sentences: no anchors or lookarounds
     for anchored in ("^不退", "不退$", "不(?=退)", "(?<!可)不退", r"\b不退"):
         with pytest.raises(ResourceError, match="anchor or a lookaround"):
-            parse_rules({"rules": [dict(base, patterns=[anchored])]}, legal, load_taxonomy().ids)
-    assert parse_rules({"rules": [dict(base, patterns=[r"[^。]*不退\$"])]}, legal, load_taxonomy().ids)
+            _parse(dict(base, patterns=[anchored]))
+    assert _parse(dict(base, patterns=[r"[^。]*不退\$"]))
+
+
+def test_conditions_on_the_reading_are_checked():
+    base = {"id": "x", "flag": "unilateral_termination", "categories": ["termination"],
+            "examples": {"positive": ["乙方有权终止"], "negative": ["甲方有权终止"]}}
+    rule, = _parse(dict(base, when=[{"action": "terminate", "actor": ["vendor"], "modality": ["right"]}]))
+    assert rule.actions == {"terminate"} and not rule.patterns
+    with pytest.raises(ResourceError, match="action \\['fly'\\] not among"):
+        _parse(dict(base, when=[{"action": "fly"}]))
+    with pytest.raises(ResourceError, match="actor \\['landlord'\\] not among vendor, customer"):
+        _parse(dict(base, when=[{"action": "terminate", "actor": "landlord"}]))
+    with pytest.raises(ResourceError, match="modality"):
+        _parse(dict(base, when=[{"action": "terminate", "modality": "perhaps"}]))
+    with pytest.raises(ResourceError, match="needs at least one pattern or `when`"):
+        _parse(base)
+
+
+def test_flags_and_briefs_are_validated_at_load():
+    from analyzer.rules import parse_asks, parse_flags
+    data = {"flags": {c: {"kind": f.kind, "label": f.label} for c, f in BOOK.flags.items()}}
+    assert set(parse_flags(data)) == set(BOOK.flags)
+    with pytest.raises(ResourceError, match="spec's finding codes \\['exclusivity'\\] are missing"):
+        parse_flags({"flags": {c: v for c, v in data["flags"].items() if c != "exclusivity"}})
+    with pytest.raises(ResourceError, match="details \\['colour'\\]"):
+        parse_flags({"flags": dict(data["flags"], exclusivity={"kind": "finding", "label": "x", "details": ["colour"]})})
+    # a new flag: declared in rules.yaml, and briefs.yaml must give its ask
+    flags = parse_flags({"flags": dict(data["flags"], data_lock_in={"kind": "finding", "label": "数据锁定"})})
+    with pytest.raises(ResourceError, match="briefs.yaml data_lock_in"):
+        parse_asks(dict(BOOK.asks), flags)
+    asks = parse_asks(dict(BOOK.asks, data_lock_in={"ask": "数据可随时导出。", "fallback": "终止后三十日内可导出。"}), flags)
+    assert asks["data_lock_in"]["ask"]
+    with pytest.raises(ResourceError, match="related 'refund' is not one of"):
+        parse_asks(dict(BOOK.asks, exclusivity={"ask": "a", "fallback": "b", "related": "refund"}), BOOK.flags)
+
+
+@pytest.mark.parametrize("flag", [c for c, f in BOOK.flags.items() if f.kind == "finding"])
+def test_every_flag_has_an_ask_and_a_fallback(flag):
+    entry = BOOK.asks[flag]
+    assert len(entry["ask"]) >= 10 and len(entry["fallback"]) >= 10
+    assert entry["ask"] != entry["fallback"]
 
 
 @settings(max_examples=60, deadline=None)
@@ -73,10 +120,11 @@ def test_bad_rule_records_are_rejected_with_the_valid_choices():
                           st.text(alphabet="甲乙方不予退还费用违约金百分之三十终止服务，。；\n0123456789", max_size=40)),
                 min_size=1, max_size=8))
 def test_candidate_rules_are_a_superset_of_the_rules_that_match(texts):
-    from analyzer.score import _candidates
-    found = _candidates(BOOK.rules, texts)
+    from analyzer.reading import read
+    from analyzer.score import candidates_of
+    found = candidates_of(BOOK.rules, [read(t) for t in texts])
     for text, candidates in zip(texts, found):
-        matching = [r for r in BOOK.rules if any(p.search(text) for p in r.patterns)]
+        matching = [r for r in BOOK.rules if any(p.search(read(text).view.text) for p in r.patterns)]
         assert set(r.id for r in matching) <= set(r.id for r in candidates)
         assert [r.id for r in candidates] == [r.id for r in BOOK.rules if r in candidates]  # book order
 

@@ -68,7 +68,7 @@ def risk_heatmap(comp: Comparison):
 
 def risk_bars(comp: Comparison):
     """Risk score per vendor, the bar split by the severity of the findings behind it."""
-    from ..score import rulebook
+    from ..rules import rulebook
     d = rulebook().defaults
     fig = _figure(8, 1.2 + 0.7 * len(comp.names))
     ax = fig.add_subplot()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..brief import Brief
-from ..score import SEVERITY_CN
+from ..rules import SEVERITY_CN
 
 
 def brief_docx(b: Brief, path) -> None:

@@ -7,7 +7,7 @@ import io
 from ..comparison import Comparison
 from ..frames import TERM_LABELS
 from ..model import TERM_KEYS
-from ..score import SEVERITY_CN, rulebook
+from ..rules import SEVERITY_CN, rulebook
 from ..taxonomy import load_taxonomy
 from . import charts
 

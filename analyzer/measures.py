@@ -1,0 +1,98 @@
+"""Checks a rule can name as its `measure`, and the numbers a flag can show as its `details`.
+
+Both are registries: rules.yaml names them, the rule book refuses a name that is not here, and
+the scorer calls them. A measure looks at one view sentence once a rule's trigger has fired and
+says whether the finding stands, and with what value; a detail reader pulls one number a
+reader wants beside a finding (a notice period, the basis of a cap).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .numerals import to_number
+from .terms import penalties
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may know beyond the sentence: the parties' names and the penalty screen."""
+
+    vendor: str | None = None
+    customer: str | None = None
+    penalty_screen_pct: float = 30.0
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A measure's verdict: the finding stands, binds both sides or not, with a value."""
+
+    mutual: bool | None = None  # None: leave it to the rule's `mutual` patterns
+    value: float | None = None
+
+
+def penalty(sentence: str, m: re.Match, context: Context) -> Measured | None:
+    """A penalty on the customer at or above the screen, or a fixed fine."""
+    pens = [p for p in penalties(sentence) if p.payer in ("customer", "either")
+            and ((p.pct is not None and p.pct >= context.penalty_screen_pct) or p.fixed is not None)]
+    if not pens:
+        return None
+    value = max((p.pct for p in pens if p.pct is not None), default=None)
+    return Measured(all(p.payer == "either" for p in pens), value)
+
+
+def vendor_penalty(sentence: str, m: re.Match, context: Context) -> Measured | None:
+    """A penalty the vendor pays (alone or as either side)."""
+    return Measured() if any(p.payer in ("vendor", "either") for p in penalties(sentence)) else None
+
+
+def vendor_seat(sentence: str, m: re.Match, context: Context) -> Measured | None:
+    """The arbitration seat's city appears in the vendor's name, not the customer's."""
+    seat = m.group("seat") if m is not None and "seat" in m.re.groupindex else ""
+    vendor, customer = context.vendor or "", context.customer or ""
+    for n in (4, 3, 2):
+        place = seat[-n:]
+        if len(place) == n and place in vendor:
+            return Measured() if place not in customer else None
+    return None
+
+
+MEASURES = {"penalty": penalty, "vendor_penalty": vendor_penalty, "vendor_seat": vendor_seat}
+
+
+# -- details ---------------------------------------------------------------------------------
+
+_N = r"(?P<n>\d+|[零一二两三四五六七八九十百]+)"
+NOTICE_PERIOD = re.compile(rf"(?:提前|事先|预先|[到届]期前|之前|前)\s*{_N}\s*个?(?P<unit>工作日|自然日|日|天|小时|个月|月)"
+                           r"[^。；]{0,8}(?:通知|告知|公告)")
+CURE_PERIOD = re.compile(rf"{_N}\s*个?(?P<unit>工作日|自然日|日|天|小时)(?:内|之内)[^。；]{{0,6}}"
+                         r"(?:纠正|改正|补正|整改|补足|续费|付款|支付|交清)")
+GRACE_PERIOD = re.compile(rf"(?:超过|逾期|满|停断|欠费)\s*{_N}\s*个?(?P<unit>工作日|自然日|日|天|个月)")
+CAP_BASIS = re.compile(r"(?:不超过|不得超过|最高不超过|上限为?|(?:最高|赔偿)限额为?|最高额为?|以)"
+                       r"(?P<basis>[^。；，,]{2,24}?)(?:为限|。|；|，|,|$)")
+
+
+def _days(m: re.Match) -> float:
+    n, unit = to_number(m.group("n")), m.group("unit")
+    return {"小时": n / 24, "个月": n * 30, "月": n * 30}.get(unit, n)
+
+
+def _period(name: str, pattern: re.Pattern):
+    def read(sentence: str) -> dict:
+        m = pattern.search(sentence)
+        if not m:
+            return {}
+        try:
+            return {f"{name}_days": round(_days(m), 2)}
+        except ValueError:
+            return {}
+    return read
+
+
+def cap_basis(sentence: str) -> dict:
+    m = CAP_BASIS.search(sentence)
+    return {"cap_basis": m.group("basis")} if m else {}
+
+
+DETAIL_READERS = {"cap_basis": cap_basis, "notice": _period("notice", NOTICE_PERIOD),
+                  "cure": _period("cure", CURE_PERIOD), "grace": _period("grace", GRACE_PERIOD)}
