@@ -58,14 +58,20 @@ NAME_END = re.compile(r"\s{2,}|[(（](?:以下|下称|简称)|\s*[(（](?:盖章
 
 
 def _clean_name(value: str) -> str | None:
-    """The name in a label's value, as written; None when the value is blank."""
+    """The name in a label's value, as written; None when the value is blank or only says what
+    kind of party it is ("委托服务旅客")."""
     v = fold(value).strip(" \t:：")
     v = v.strip("【】[] \t")
     v = NAME_END.split(v)[0].strip(" 【】[]")
     v = re.sub(r"\s+", " ", v)
-    if not v or NOT_A_NAME.match(v) or len(v) > 60:
+    if not v or NOT_A_NAME.match(v) or len(v) > 60 or (_generic_noun().search(v) and not _org().search(v)):
         return None
     return value_from_fold(value, v)
+
+
+@functools.lru_cache(maxsize=1)
+def _generic_noun() -> re.Pattern:
+    return re.compile(f"(?:{'|'.join(vocabulary()['kinds_of_party'])})$")
 
 
 def value_from_fold(original: str, folded: str) -> str:
@@ -76,7 +82,8 @@ def value_from_fold(original: str, folded: str) -> str:
 
 
 def labels(lines: list[str]) -> dict[str, str | None]:
-    """Role label → the name after it, the first filled one of each role."""
+    """Role label → the name after it, the first filled one of each role (also from a heading
+    laid out in two columns)."""
     found: dict[str, str | None] = {}
     pattern = _label_pattern()
     for line in lines:
@@ -85,7 +92,28 @@ def labels(lines: list[str]) -> dict[str, str | None]:
             role = re.sub(r"\s", "", m.group("role"))
             if not found.get(role):
                 found[role] = _clean_name(m.group("value"))
+    for role, name in columns(lines).items():
+        if not found.get(role):
+            found[role] = name
     return found
+
+
+# a heading in two columns: "定作方（甲方）   承揽方（乙方）" over "单位名称:…   单位名称:…"
+COLUMN_HEAD = re.compile(r"^\s*(?:[\u4e00-\u9fff]{1,5}\s*[(（]\s*)?(?P<a>[甲乙])\s*方\s*[)）]?\s{1,}"
+                         r"(?:[\u4e00-\u9fff]{1,5}\s*[(（]\s*)?(?P<b>[甲乙])\s*方\s*[)）]?\s*$")
+COLUMN_NAMES = re.compile(r"^\s*(?:单位|公司)?名称\s*[:：]\s*(?P<a>\S*)\s+(?:单位|公司)?名称\s*[:：]\s*(?P<b>\S*)\s*$")
+
+
+def columns(lines: list[str]) -> dict[str, str | None]:
+    """Names from a two-column heading, by the letters over the columns."""
+    for i, line in enumerate(lines[:-1]):
+        head = COLUMN_HEAD.match(fold(line))
+        if head and head.group("a") != head.group("b"):
+            for below in lines[i + 1:i + 4]:
+                names = COLUMN_NAMES.match(fold(below))
+                if names:
+                    return {head.group(k) + "方": _clean_name(names.group(k)) for k in ("a", "b")}
+    return {}
 
 
 # -- definitions: a name and the short names the text calls it by ------------------------------
@@ -95,8 +123,13 @@ DEFINES = re.compile(r"(?:以下|下文|下|以上)?(?:简称|称为|统称|合�
 QUOTED = re.compile(r"[“\"「『‘']\s*(?P<q>[^”\"」』’'\s]{1,16}?)\s*[”\"」』’']")
 BARE = re.compile(r"^(?P<q>[\u4e00-\u9fffA-Za-z]{1,12})")
 # the words of a sentence before the name it speaks of ("本协议为X", "…全资子公司X", "…授权X")
-LEAD = re.compile(r"^.*?(?:是由|由|本协议为|本协议是|协议为|条款是|购买|选择|感谢您|欢迎您与|您与|您和|授权|"
-                  r"全资子公司|子公司|旗下|委托)")
+LEAD = re.compile(r"^.*?(?:是由|由|本协议为|本协议是|协议为|条款是|购买|选择|使用|感谢您|欢迎您与|您与|您和|授权|"
+                  r"全资子公司|子公司|旗下|委托|提供方|提供商|运营方)|^[)）]+[与和及]?")
+# a name in Latin letters right before a bracket: "FedRoad.com Logistics（以下简称本公司）"
+LATIN_NAME = re.compile(r"(?<![A-Za-z0-9.&\- ])[A-Za-z][A-Za-z0-9.&\- ]{1,60}[A-Za-z0-9.]$")
+# a definitions list: "1.中译语通科技（北京）有限公司：以下简称“甲方”。"
+DEFINITION_LINE = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、]\s*)?(?P<full>[^:：\n，,。]{2,40}?)[:：]"
+                             r"[^\n]{0,60}?(?:以下简称|下称|简称)[为:：]?[“\"「](?P<short>[^”\"」\n]{1,16})[”\"」]")
 
 
 PLACEHOLDER = re.compile(r"(?:[×xX*＊_＿]{2}|某某)$")
@@ -111,6 +144,9 @@ def _org() -> re.Pattern:
 def full_name(before: str) -> str | None:
     """The organisation named right before a bracket: the run back to the last punctuation, with the
     words of its sentence taken off the front ("是由…", "…全资子公司", "…授权")."""
+    latin = LATIN_NAME.search(before.rstrip())
+    if latin and len(latin.group(0).split()) >= 2:
+        return latin.group(0).strip()
     run = re.split(r"[，,。；;：:、“”\"《》\s]", before)[-1]
     m = _org().search(run)
     if not m or PLACEHOLDER.search(run, 0, m.start()):
@@ -148,59 +184,79 @@ def definitions(text: str) -> list[tuple[str | None, tuple[str, ...]]]:
                 k = folded.rfind(full, start, m.start())
                 full = text[k:k + len(full)]
             out.append((full, tuple(shorts)))
+    for m in DEFINITION_LINE.finditer(folded):
+        full = text[m.start("full"):m.end("full")].strip()
+        out.append((full if _org().search(fold(full)) else None,
+                    (m.group("short"),) + (() if _org().search(fold(full)) else (squash(m.group("full")),))))
     return out
 
 
 # -- which side provides ---------------------------------------------------------------------
 
+# who provides to whom (weight 1; 2 when a service is what is provided) and who pays whom (weight 2):
+# "甲方向乙方提供证明文件" is a customer handing over documents, "甲方向乙方支付" is plain
 PROVIDES = (
-    # X provides to Y
-    re.compile(r"(?P<x>[甲乙])方(?:继续|同意|负责|应|将)?(?:向|为|给)(?P<y>[甲乙])方(?:[^。；，,]{0,12})?(?:提供|开通|交付)"),
-    re.compile(r"由(?P<x>[甲乙])方(?:向|为)(?P<y>[甲乙])方提供"),
+    re.compile(r"(?P<x>[甲乙])方[^。；，,甲乙]{0,12}?(?:向|为|给)(?P<y>[甲乙])方(?:[^。；，,]{0,12})?(?:提供|开通|交付)"),
     re.compile(r"(?P<x>[甲乙])方让(?P<y>[甲乙])方使用"),
-    # Y uses what X provides, Y pays X
     re.compile(r"(?P<y>[甲乙])方(?:使用|租用|购买|申请)(?P<x>[甲乙])方(?:提供|的)"),
-    re.compile(r"(?P<y>[甲乙])方(?:应|须|需)?(?:按时|及时)?(?:向|给)(?P<x>[甲乙])方(?:支付|付款|缴纳|交纳|打款|汇款)"),
-    re.compile(r"(?P<y>[甲乙])方(?:应|须|需)?(?:按时|及时)?(?:支付|缴纳|交纳)[^。；]{0,10}(?:给|予)(?P<x>[甲乙])方"),
     re.compile(r"(?P<x>[甲乙])方作为[^。；，,]{0,24}(?:提供商|提供方|服务商|服务方|供应商)"),
     re.compile(r"(?P<y>[甲乙])方作为[^。；，,]{0,24}(?:接受方|使用方|用户|客户)"),
 )
+FEE = r"(?:服务费|费用|款项|价款|货款|广告费|年费|月租|月费|使用费|报酬|滞纳金|预付款|首付款|尾款|合同款|发布费|代理费)"
+PAYS = (
+    re.compile(r"(?P<y>[甲乙])方(?:应|须|需)?(?:按时|及时)?(?:向|给)(?P<x>[甲乙])方(?:支付|付款|缴纳|交纳|打款|汇款)"),
+    re.compile(r"(?P<y>[甲乙])方(?:应|须|需)?(?:按时|及时)?(?:支付|缴纳|交纳)[^。；]{0,10}(?:给|予)(?P<x>[甲乙])方"),
+    # a fee paid with the payer or the payee named apart from the verb
+    re.compile(rf"(?:(?<=[。；;，,：:)）、\]】\d])|^)(?P<y>[甲乙])方(?![的之])[^。；甲乙的]{{0,24}}(?:支付|缴纳|交纳|付清|结清)"
+               rf"[^。；甲乙]{{0,12}}{FEE}"),
+    re.compile(rf"(?:向|给)(?P<x>[甲乙])方(?:支付|缴纳|交纳|付清)[^。；甲乙]{{0,12}}{FEE}"),
+)
+SERVICE_AFTER = re.compile(r"[^。；，,]{0,4}(?:服务|平台|系统|技术|产品|线路|号码|课程|培训|咨询|软件|网络|通信|电信)")
 
 
-def detect_vendor_role(text: str) -> tuple[str | None, str]:
-    """The letter (甲方/乙方) that provides the service, and the phrase that shows it."""
-    votes: Counter[str] = Counter()
+def detect_vendor_role(text: str, votes: Counter | None = None) -> tuple[str | None, str]:
+    """The letter (甲方/乙方) that provides the service, and the phrase that shows it; ``votes``
+    may bring votes of other evidence."""
+    votes = Counter(votes or {})
     first: dict[str, str] = {}
     t = re.sub(r"\s+", "", fold(text))
-    for pat in PROVIDES:
-        for m in pat.finditer(t):
-            groups = m.groupdict()
-            x = groups.get("x") or ("乙" if groups["y"] == "甲" else "甲")
-            y = groups.get("y") or ("乙" if x == "甲" else "甲")
-            if x == y:
-                continue
-            votes[x + "方"] += 1
-            first.setdefault(x + "方", m.group(0))
+    seen: set[int] = set()  # one vote per phrase, however many patterns see it
+    for weight, patterns in ((1, PROVIDES), (2, PAYS)):
+        for pat in patterns:
+            for m in pat.finditer(t):
+                if m.end() in seen:
+                    continue
+                seen.add(m.end())
+                groups = m.groupdict()
+                x = groups.get("x") or ("乙" if groups["y"] == "甲" else "甲")
+                y = groups.get("y") or ("乙" if x == "甲" else "甲")
+                if x == y:
+                    continue
+                w = weight + (weight == 1 and SERVICE_AFTER.match(t, m.end()) is not None)
+                votes[x + "方"] += w
+                first.setdefault(x + "方", m.group(0))
     if not votes:
         return None, ""
     role, _ = max(votes.items(), key=lambda kv: (kv[1], kv[0] == "乙方"))
-    return role, first[role]
+    return role, first.get(role, "")
 
 
 # the reader of a vendor's own terms, in the phrases that name the vendor beside it
-READER = r"(?:您|你|用户|客户|订户|会员|商户|其注册用户|其用户)"
+READER = r"(?:您|你|用户|客户|订户|会员|商户|其注册用户|其用户)(?:[(（][^（()）]{0,20}[)）])?"
+_NAME = r"(?P<name>[^，,。；;：:、“”\"《》\s（()）]{2,40}?)"
+_DEFINED = r"(?:[(（][^（()）]{0,40}[)）])?"
 # a name starts after punctuation or at a line's start, and may carry its definition in brackets
-NAME_SLOT = (r"(?<![^，,。；;：:、“”\"《》\s（()）!！?？])(?P<name>[^，,。；;：:、“”\"《》\s（()）]{2,40}?)"
-             r"(?:[(（][^（()）]{0,40}[)）])?")
+NAME_SLOT = rf"(?<![^，,。；;：:、“”\"《》\s（()）!！?？]){_NAME}{_DEFINED}"
 AGREE = r"(?:已经|已|将)?(?:之间|共同|签署|签订|订立|达成|就)"
 NAMED_PROVIDER = (
-    re.compile(rf"{READER}(?:与|和)(?P<name>[^，,。；;：:、“”\"《》\s（()）]{{2,40}}?)(?:[(（][^（()）]{{0,40}}[)）])?{AGREE}"),
-    re.compile(rf"{NAME_SLOT}(?:与|和){READER}{AGREE}"),
-    re.compile(rf"感谢{READER}(?:选择|使用)(?P<name>[^，,。；;：:、“”\"《》\s（()）]{{2,40}}?)(?:的|为|提供|[，,。])"),
+    re.compile(rf"{READER}(?:与|和){_NAME}{_DEFINED}{AGREE}"),
+    re.compile(rf"{NAME_SLOT}[，,]?(?:与|和){READER}{AGREE}"),
+    re.compile(rf"感谢{READER}(?:选择|使用){_NAME}(?:的|为|提供|[，,。])"),
     re.compile(rf"{NAME_SLOT}(?:向|为|给){READER}提供"),
-    re.compile(rf"(?:购买|使用|选择)(?P<name>[^，,。；;：:、“”\"《》\s（()）]{{2,40}}?)(?:[(（][^（()）]{{0,40}}[)）])?"
-               r"(?:提供|运作|运营)的"),
+    re.compile(rf"(?:购买|使用|选择){_NAME}{_DEFINED}(?:提供|运作|运营)的"),
+    re.compile(rf"由{_NAME}{_DEFINED}(?:负责)?(?:运营|经营|提供)"),
 )
+NOT_A_SLOT_NAME = re.compile(r"^[的之其该本此各等及与和或并]|^(?:本协议|本条款|双方|对方|他人|第三方)|^[甲乙丙]方$")
 
 
 def _slot_name(raw: str) -> str:
@@ -215,21 +271,20 @@ def _slot_name(raw: str) -> str:
     return re.split(r"及/或|及|/|或|和|以及", name)[0] or raw
 
 
-def named_provider(head: str, known: set[str] = frozenset()) -> tuple[str | None, str]:
-    """The provider a vendor's own terms name beside their reader, and the phrase: the earliest
-    phrase whose name is an organisation's, a name the text defines (``known``), or a short one
-    the text uses at least three times (a brand: 腾讯云, 阿里云)."""
+def named_providers(head: str, known: set[str] = frozenset()) -> list[str]:
+    """The providers a vendor's own terms name beside their reader ("您与X之间", "X为您提供",
+    "由X负责运营"), in order of appearance: names of organisations, names the text defines
+    (``known``), and short ones it uses at least three times (a brand: 腾讯云, 阿里云)."""
     found = []
     for pat in NAMED_PROVIDER:
         for m in pat.finditer(head):
             name = _slot_name(m.group("name"))
+            if NOT_A_SLOT_NAME.search(name) or PLACEHOLDER.search(name) or "__" in name:
+                continue
             if _org().search(name) or name in known or (len(name) <= 12 and head.count(name) >= 3):
-                found.append((m.start(), name, m.group(0)))
+                found.append((m.start(), name))
                 break
-    if not found:
-        return None, ""
-    _, name, phrase = min(found)
-    return name, phrase
+    return list(dict.fromkeys(name for _, name in sorted(found)))
 
 
 # -- the resolver ----------------------------------------------------------------------------
@@ -244,6 +299,17 @@ def account_holder(text: str, role: str) -> str | None:
     m = re.compile(rf"{role}的?(?:对公|收款|指定)?(?:银行)?(?:账户|帐户|账号|帐号)(?:信息|资料)?[\s:：]*"
                    rf"(?:户名|公司名称|账户名称|帐户名称|开户名称|单位名称|名称)\s*[:：]\s*(?P<name>{COMPANY})").search(folded)
     return value_from_fold(text[m.start("name"):m.end("name")], m.group("name")) if m else None
+
+
+PAYEE = re.compile(rf"(?:收款人|收款单位|收款方|户名|账户名称|帐户名称|开户名称|开户名)(?:名称)?(?:/[A-Za-z ]+)?\s*[:：]\s*"
+                   rf"(?P<name>{COMPANY})")
+
+
+def payee(text: str) -> str | None:
+    """The company the text says to pay ("收款人名称：…", "户名：…"): in a vendor's own terms,
+    the vendor's registered name beside the brand it goes by."""
+    m = PAYEE.search(fold(text))
+    return text[m.start("name"):m.end("name")] if m else None
 
 
 # A company name is place + trade name + line of business + legal form: 江西 互动网络 科技 有限公司.
@@ -310,10 +376,15 @@ def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
     role, evidence = _vendor_role(text, names, signature, vendor_role)
     vendor, customer = _sides(role, names, signature, bracket_roles(head + tail))
     _definitions(defs, role, vendor, customer)
-    if not vendor.names:
+    if role is None or not vendor.names:
         _named_provider(text, folded, defs, vendor)
     if role and not vendor.names:
         vendor.add(name=account_holder(text, role))
+    if role is None and not any(_org().search(fold(n)) for n in vendor.names):
+        paid = payee(text)
+        if paid and paid not in customer.names:
+            vendor.names.insert(0, paid)
+            vendor.add(name=paid)
     _self_references(squash(folded), role, vendor, customer)
     vendor_name = _best_name(vendor.names, text, folded)
     if vendor_name:
@@ -347,16 +418,13 @@ def _vendor_role(text, names, signature, vendor_role) -> tuple[str | None, str]:
         if vendor_role not in ROLES:
             raise SettingsError(f"vendor role {vendor_role!r} is not one of {', '.join(ROLE_CHOICES)}")
         return vendor_role, "set by the user"
-    role, phrase = detect_vendor_role(text)
-    if role:
-        return role, phrase
     lettered = {r: names.get(r) or signature.get(r) for r in ("甲方", "乙方") if r in names or r in signature}
-    if not lettered:
-        return None, ""
     filled = [r for r, n in lettered.items() if n]
-    if len(lettered) == 2 and len(filled) == 1:  # a template its drafter filled in for itself
-        return filled[0], f"only {filled[0]} is named: the drafter of a template is its vendor"
-    return "乙方", "no provider phrase found; 乙方 assumed"
+    drafter = filled[0] if len(lettered) == 2 and len(filled) == 1 else None  # a template filled in for itself
+    role, phrase = detect_vendor_role(text, Counter({drafter: 2}) if drafter else None)
+    if role:
+        return role, phrase or f"only {drafter} is named: the drafter of a template is its vendor"
+    return ("乙方", "no provider phrase found; 乙方 assumed") if lettered else (None, "")
 
 
 def _sides(role, names, signature, bracketed) -> tuple[_Side, _Side]:
@@ -399,18 +467,18 @@ def _definitions(defs, role, vendor: _Side, customer: _Side) -> None:
 
 
 def _named_provider(text: str, folded: str, defs, vendor: _Side) -> None:
-    """A vendor named beside its reader ("您与X之间", "X为您提供"): X and its short names."""
+    """Vendors named beside their reader ("您与X之间", "X为您提供"), each with its short names,
+    ahead of the names found before: an organisation's name first."""
     known = {squash(fold(w)) for full, shorts in defs for w in shorts + ((full,) if full else ())}
-    name, _ = named_provider(folded[:4000], known)
-    if not name:
-        return
-    for full, shorts in defs:
-        group = set(shorts) | ({squash(fold(full))} if full else set())
-        if name in group or (full and name.endswith(squash(fold(full)))):
-            vendor.add(name=full or name, words=shorts)
-            return
-    k = folded.find(name)
-    vendor.add(name=text[k:k + len(name)] if k >= 0 else name)
+    earlier, vendor.names = vendor.names, []
+    for name in sorted(named_providers(folded[:4000], known), key=lambda n: not _org().search(n)):
+        group = next((g for g in defs if name in g[1] or (g[0] and name in (squash(fold(g[0])),))), None)
+        if group is not None:
+            vendor.add(name=group[0] or name, words=group[1])
+            continue
+        k = folded.find(name)
+        vendor.add(name=text[k:k + len(name)] if k >= 0 else name)
+    vendor.names += [n for n in earlier if n not in vendor.names]
 
 
 def _self_references(squeezed: str, role, vendor: _Side, customer: _Side) -> None:

@@ -219,3 +219,44 @@ def test_the_output_says_which_words_were_taken():
     d = analyze_document(Document("x.txt", "0", text, "text")).to_dict()
     assert "青石" in d["parties"]["vendor_words"] and "您" in d["parties"]["customer_words"]
     assert d["parties"]["evidence"]
+
+
+def test_a_definitions_list_names_the_letters():
+    text = ("翻译服务协议\n定义\n1.南京青禾语言科技有限公司：以下简称“甲方”。\n"
+            "2.用户：指使用本服务的单位或个人，以下简称“乙方”。\n3.甲方按照本协议向乙方提供翻译服务。\n"
+            "4.乙方应在提交稿件前向甲方支付翻译费用。\n")
+    p = _parties(text)
+    assert p.vendor_role == "甲方" and p.vendor == "南京青禾语言科技有限公司" and "用户" in p.customer_words
+
+
+def test_a_vendor_named_in_latin_letters():
+    text = "注册条款\nBlueWhale.com Logistics（以下简称本公司。）向会员提供转运服务。\n1. 本公司有权拒收违禁物品。\n"
+    p = _parties(text)
+    assert p.vendor == "BlueWhale.com Logistics" and "会员" in p.customer_words
+
+
+def test_the_payee_is_the_vendor_behind_a_brand():
+    text = ("课程服务协议\n本协议是您与青禾英语之间的协议。青禾英语有权调整课程。青禾英语提供在线课程。\n"
+            "1. 您应按时支付课程费用。\n收款人名称：北京青禾教育科技有限公司\n")
+    p = _parties(text)
+    assert p.vendor == "北京青禾教育科技有限公司" and "青禾英语" in p.vendor_words
+
+
+def test_a_heading_in_two_columns():
+    text = ("设备安装合同\n定作方（甲方）      承揽方（乙方）\n单位名称:________   单位名称:苏州青禾电梯有限公司\n"
+            "一、乙方为甲方安装电梯。\n二、甲方应向乙方支付安装费。\n")
+    p = _parties(text)
+    assert p.vendor == "苏州青禾电梯有限公司" and p.customer is None
+
+
+def test_a_label_that_says_what_kind_of_party_signs_is_no_name():
+    text = ("委托服务协议\n甲方（受托方）：北京青禾地面服务有限公司\n乙方（委托方）：委托服务旅客\n"
+            "一、甲方为乙方提供行李快递服务。\n")
+    p = _parties(text)
+    assert p.vendor == "北京青禾地面服务有限公司" and p.customer is None
+
+
+def test_documents_handed_over_do_not_make_the_customer_the_provider():
+    text = ("广告合同\n甲方：________\n乙方：重庆青禾传媒有限公司\n一、以上证明文件均由甲方向乙方提供。\n"
+            "二、甲方逾期付款的，按日向乙方支付滞纳金。\n")
+    assert _parties(text).vendor_role == "乙方"
