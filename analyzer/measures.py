@@ -21,6 +21,8 @@ class Context:
     vendor: str | None = None
     customer: str | None = None
     penalty_screen_pct: float = 30.0
+    penalty_daily_pct: float = 0.5
+    standard_form: bool = False  # the vendor's own terms: click-through, or a template left blank for the customer
 
 
 @dataclass(frozen=True)
@@ -32,9 +34,11 @@ class Measured:
 
 
 def penalty(sentence: str, m: re.Match, context: Context) -> Measured | None:
-    """A penalty on the customer at or above the screen, or a fixed fine."""
+    """A penalty on the customer at or above the screen, a daily rate at or above the daily
+    screen, or a fixed fine."""
     pens = [p for p in penalties(sentence) if p.payer in ("customer", "either")
-            and ((p.pct is not None and p.pct >= context.penalty_screen_pct) or p.fixed is not None)]
+            and ((p.pct is not None and p.pct >= context.penalty_screen_pct) or p.fixed is not None
+                 or (p.daily is not None and p.daily >= context.penalty_daily_pct))]
     if not pens:
         return None
     value = max((p.pct for p in pens if p.pct is not None), default=None)
@@ -46,14 +50,24 @@ def vendor_penalty(sentence: str, m: re.Match, context: Context) -> Measured | N
     return Measured() if any(p.payer in ("vendor", "either") for p in penalties(sentence)) else None
 
 
+SIGNING_PLACE = ("签订地", "签约地", "签署地")
+CITY = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:省|市|自治区)")
+
+
 def vendor_seat(sentence: str, m: re.Match, context: Context) -> Measured | None:
-    """The arbitration seat's city appears in the vendor's name, not the customer's."""
+    """A court or arbitration seat in the vendor's city (the city in its name, not the
+    customer's); in the vendor's own standard terms, any court or seat named that is not the
+    customer's, and the place of signing."""
     seat = m.group("seat") if m is not None and "seat" in m.re.groupindex else ""
     vendor, customer = context.vendor or "", context.customer or ""
-    for n in (4, 3, 2):
-        place = seat[-n:]
-        if len(place) == n and place in vendor:
-            return Measured() if place not in customer else None
+    if seat in SIGNING_PLACE:
+        return Measured() if context.standard_form else None
+    places = [seat[-n:] for n in (4, 3, 2) if len(seat) >= n]
+    places += [c.group(1)[-n:] for c in CITY.finditer(seat) for n in (3, 2)]
+    if any(p in customer for p in places) or "甲方" in seat:
+        return None
+    if any(p in vendor for p in places) or context.standard_form:
+        return Measured()
     return None
 
 

@@ -25,6 +25,7 @@ from .taxonomy import resource_yaml
 
 SENTENCES = re.compile(r"[^。；;!?！？]+[。；;!?！？]?")
 _SPACE = re.compile(r"\s")
+QUOTE, UNQUOTE = "[“\"「『]", "[”\"」』]"
 _NON_SPACE = re.compile(r"\S+")
 
 
@@ -50,7 +51,8 @@ def _party_pattern(vendor_words: tuple[str, ...], customer_words: tuple[str, ...
     to = {w: "甲方" for w in customer_words}
     to.update({w: "乙方" for w in vendor_words})
     words = sorted(to, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words))), to
+    # quotes around a party's name go with it: "“观测云”有权" reads 乙方有权
+    return re.compile(f"{QUOTE}?(?P<w>{'|'.join(map(re.escape, words))}){UNQUOTE}?"), to
 
 
 def view(text: str, parties: Parties | None = None) -> View:
@@ -71,7 +73,7 @@ def view(text: str, parties: Parties | None = None) -> View:
     pattern, to = _party_pattern(p.vendor_words, p.customer_words)
     out, idx, last = [], [], 0
     for m in pattern.finditer(s):
-        word, role = m.group(0), to[m.group(0)]
+        word, role = m.group(0), to[m.group("w")]
         if word == role:
             continue
         out.append(s[last:m.start()])
@@ -98,6 +100,7 @@ class Act:
     negated: bool
     start: int  # sentence offsets of the action word
     end: int
+    immediate: bool = False  # 立即, 随时, 直接: at once
 
 
 @dataclass(frozen=True)
@@ -125,15 +128,17 @@ class Reading:
 
 @dataclass(frozen=True)
 class Lexicon:
-    actions: re.Pattern  # group name = action
+    actions: re.Pattern
     action_of: dict
     party_of: dict
     parties: re.Pattern
     objects: tuple[str, ...]
     possessive: tuple[str, ...]
     agents: tuple[str, ...]
+    openers: re.Pattern
     modal: re.Pattern
     modality_of: dict
+    immediate: re.Pattern
     negation: re.Pattern
     window: int
 
@@ -153,59 +158,104 @@ def lexicon() -> Lexicon:
         party_of=dict(data["parties"]), parties=re.compile(_alternation(data["parties"])),
         objects=tuple(sorted(data["objects"], key=len, reverse=True)),
         possessive=tuple(data["possessive"]), agents=tuple(data["agents"]),
+        openers=re.compile(f"{NUMBERING}(?:{_alternation(data['openers'])})*"),
         modal=re.compile(_alternation(modality_of)), modality_of=modality_of,
+        immediate=re.compile(f"(?:{_alternation(data['immediate'])})(?!的)"),
         negation=re.compile(f"(?:{_alternation(data['negations'])})$"), window=int(data["window"]))
 
 
 # what may stand between an actor and its modal word or verb: adverbs, not a clause
-ADJACENT = re.compile(r"(?:均|亦|也|则|即|仍|还|都|同样|依法|依约|有权|另行|自行|随时|单方面?|单方|[,，]?同时)*")
+ADJACENT = re.compile(r"(?:均|亦|也|则|即|仍|还|都|同样|依法|依约|另行|自行|随时|立即|直接|单方面?|[,，]?同时)*")
+CLAUSE_BREAK = re.compile(r"[,，:：]")
+DEMONSTRATIVES = "其该此所这上前"
+QUANTIFIER = re.compile(r"(?:任何|其他|其它|所有|相关|各|该|此)$")
+PASSIVE = re.compile(r"被(?:[^甲乙]{0,2})$")
+NOMINAL = re.compile(r"时|后|之后|以后|之前|之日|期间|之时|当日|情况|情形|事宜")
+NUMBERING = r"[\s\d.．、)）(（一二三四五六七八九十第条款a-zA-Z]*"
+BRACKETED = re.compile(r"[(（【\[][^()（）【】\[\]]*[)）】\]]")
+
+
+@dataclass(frozen=True)
+class _Party:
+    start: int
+    end: int
+    side: str
+    adjacent_only: bool  # a party inside a clause, after a verb: a subject only right before its verb
 
 
 def read_sentence(s: str, lex: Lexicon | None = None) -> tuple[Act, ...]:
     """The acts of one view sentence."""
     lex = lex or lexicon()
-    acts = []
-    parties = [m for m in lex.parties.finditer(s) if _is_subject(s, m, lex)]
+    parties = _subjects(s, lex)
+    hidden = [m.span() for m in BRACKETED.finditer(s)]
+    acts: list[Act] = []
     for m in lex.actions.finditer(s):
-        low = max(0, m.start() - lex.window)
+        if NOMINAL.match(s, m.end()):
+            continue  # "协议终止后", "调整情况": when it happens, not an act
+        actor, at = _actor(s, parties, m.start(), lex)
+        if PASSIVE.search(s, max(0, m.start() - 3), m.start()):
+            actor = None  # "其账号可能被注销": done to the subject, by someone unnamed
+        low = max(at, m.start() - 2 * lex.window) if at >= 0 else max(0, m.start() - lex.window)
         modal = None
         for mm in lex.modal.finditer(s, low, m.start()):
-            modal = mm  # the last one before the verb
-        anchor = modal.start() if modal else m.start()
-        actor = _actor(s, parties, anchor, lex)
-        negated = _negated(s, modal.start() if modal else None, m.start(), lex)
+            if mm.group(0) == "将" and (lex.parties.match(s, mm.end()) or s[mm.end():mm.end() + 1] in DEMONSTRATIVES):
+                continue  # 将 as 把: "将甲方的账户冻结"
+            if not any(a <= mm.start() and mm.end() <= b <= m.start() for a, b in hidden):
+                modal = mm  # the last one before the verb, outside a closed bracket
+        negated = _negated(s, modal.start() if modal else None, m.start(), lex, low)
+        immediate = lex.immediate.search(s, low, m.start()) is not None
         modality = lex.modality_of[modal.group(0)] if modal else None
-        acts.append(Act(lex.action_of[m.group(0)], actor, modality, negated, m.start(), m.end()))
+        if modality is None and acts and acts[-1].actor == actor:  # "乙方有权暂停…、注销…，并收回…"
+            modality, immediate = acts[-1].modality, immediate or acts[-1].immediate
+        acts.append(Act(lex.action_of[m.group(0)], actor, modality, negated, m.start(), m.end(), immediate))
     return tuple(acts)
 
 
-def _is_subject(s: str, m: re.Match, lex: Lexicon) -> bool:
-    """A party word that can be a sentence's subject: not an object, not a possessor."""
-    before, after = s[max(0, m.start() - 2):m.start()], s[m.end():m.end() + 1]
-    if any(before.endswith(a) for a in lex.agents):
-        return True
-    if after in lex.possessive or any(before.endswith(o) for o in lex.objects):
-        return False
-    return True
+def _subjects(s: str, lex: Lexicon) -> list[_Party]:
+    """The party words of a sentence that can be a subject: not an object, not a possessor. One
+    that opens a comma-clause (after 如, 一旦, …) or follows 由/被 is a subject of what follows;
+    one inside a clause only of a verb right after it."""
+    out = []
+    for m in lex.parties.finditer(s):
+        before, after = QUANTIFIER.sub("", s[max(0, m.start() - 6):m.start()]), s[m.end():m.end() + 1]
+        agent = any(before.endswith(a) for a in lex.agents)
+        if not agent and (after in lex.possessive or any(before.endswith(o) for o in lex.objects)):
+            continue
+        k = m.start()
+        breaks = [b.end() for b in CLAUSE_BREAK.finditer(s, 0, k)]
+        clause_start = breaks[-1] if breaks else 0
+        opens = lex.openers.fullmatch(s, clause_start, k) is not None
+        out.append(_Party(m.start(), m.end(), lex.party_of[m.group(0)], not (opens or agent)))
+    return out
 
 
-def _actor(s: str, parties: list[re.Match], anchor: int, lex: Lexicon) -> str | None:
-    """The party right before ``anchor`` (adverbs between), else the sentence's first subject."""
-    before = [m for m in parties if m.end() <= anchor]
-    if not before:
-        return None
-    last = before[-1]
-    if ADJACENT.fullmatch(s, last.end(), anchor):
-        return lex.party_of[last.group(0)]
-    return lex.party_of[before[0].group(0)]
+def _actor(s: str, parties: list[_Party], anchor: int, lex: Lexicon) -> tuple[str | None, int]:
+    """The party right before ``anchor`` (adverbs between); else the nearest one standing before a
+    modal word ("甲方同意乙方有权将…冻结"); else the nearest one that opens a clause. Also where it
+    ends (-1 when there is none)."""
+    before = [p for p in parties if p.end <= anchor]
+    if before and ADJACENT.fullmatch(s, before[-1].end, anchor):
+        return before[-1].side, before[-1].end
+    for p in reversed(before):
+        gap = ADJACENT.match(s, p.end)
+        if lex.modal.match(s, gap.end()) and gap.end() < anchor:
+            return p.side, p.end
+    opening = [p for p in before if not p.adjacent_only]
+    if opening:
+        return opening[-1].side, opening[-1].end
+    return None, -1
 
 
-def _negated(s: str, modal_start: int | None, verb_start: int, lex: Lexicon) -> bool:
-    """A negation right before the verb, or right before its modal word."""
+NEGATED_OBLIQUE = re.compile(r"不(?:会|得|再)?(?:对|就|为|向|因|与)")
+
+
+def _negated(s: str, modal_start: int | None, verb_start: int, lex: Lexicon, since: int = 0) -> bool:
+    """A negation right before the verb or its modal word, or before the oblique that the verb
+    ends ("不对任何损失负责")."""
     for at in (verb_start, modal_start):
         if at is not None and lex.negation.search(s, max(0, at - 2), at):
             return True
-    return False
+    return NEGATED_OBLIQUE.search(s, max(0, since), verb_start) is not None
 
 
 def read(text: str, parties: Parties | None = None) -> Reading:

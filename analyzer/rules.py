@@ -57,13 +57,20 @@ class Condition:
     actors: frozenset[str] | None = None
     modalities: frozenset[str] | None = None
     negated: bool | None = None
+    near: tuple[re.Pattern, ...] = ()
 
     def act(self, sentence: Sentence):
         """The first act of the sentence the condition holds for, or None."""
         return next((a for a in sentence.acts if a.action in self.actions
                      and (self.actors is None or (a.actor or "none") in self.actors)
                      and (self.modalities is None or (a.modality or "none") in self.modalities)
-                     and (self.negated is None or a.negated == self.negated)), None)
+                     and (self.negated is None or a.negated == self.negated)
+                     and (not self.near or self._near(sentence.text, a))), None)
+
+    def _near(self, text: str, act) -> bool:
+        """One of ``near`` matches around the act (what it acts on)."""
+        around = text[max(0, act.start - NEAR):act.end + NEAR]
+        return any(p.search(around) for p in self.near)
 
 
 @dataclass(frozen=True)
@@ -160,11 +167,13 @@ def _choices(value, valid, what: str, where: str) -> frozenset[str] | None:
     return frozenset(items)
 
 
-CONDITION_KEYS = {"action", "actor", "modality", "negated"}
+CONDITION_KEYS = {"action", "actor", "modality", "negated", "near"}
+NEAR = 20  # characters either side of an act that `near` patterns look at
 
 
 def parse_conditions(items, where: str) -> tuple[Condition, ...]:
-    """``when`` records: each an action (or list) with optional actor, modality and negated."""
+    """``when`` records: each an action (or list) with optional actor, modality, negated and
+    ``near`` (patterns one of which must match within NEAR characters of the act)."""
     lex = lexicon()
     actions, modalities = sorted(set(lex.action_of.values())), sorted(set(lex.modality_of.values())) + ["none"]
     out = []
@@ -176,7 +185,7 @@ def parse_conditions(items, where: str) -> tuple[Condition, ...]:
         out.append(Condition(_choices(item["action"], actions, "action", where),
                              _choices(item.get("actor"), ACTORS, "actor", where),
                              _choices(item.get("modality"), modalities, "modality", where),
-                             item.get("negated")))
+                             item.get("negated"), _compile(item.get("near"), where)))
     return tuple(out)
 
 

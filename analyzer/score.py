@@ -98,6 +98,13 @@ def _explain(book: RuleBook, rule: Rule, clause: Clause, quote: str, severity: s
     return "".join(parts)
 
 
+def context(parties: Parties, book: RuleBook) -> Context:
+    """What the rules know of a contract beyond its sentences."""
+    return Context(parties.vendor, parties.customer, float(book.defaults["penalty_screen_pct"]),
+                   float(book.defaults["penalty_daily_pct"]),
+                   standard_form=parties.vendor_role is None or parties.customer is None)
+
+
 def reading_of(clause: Clause, parties: Parties) -> Reading:
     """The clause's reading, read now when the clause was not read by the pipeline."""
     return clause.reading if clause.reading is not None else read(clause.text, parties)
@@ -111,7 +118,7 @@ def score(clauses: tuple[Clause, ...], parties: Parties, *, to_source=None,
     it the clause's own span is used.
     """
     book = book or rulebook()
-    ctx = Context(parties.vendor, parties.customer, float(book.defaults["penalty_screen_pct"]))
+    ctx = context(parties, book)
     findings: list[Finding] = []
     protections: list[Protection] = []
     body = [c for c in clauses if c.style != "signature"]

@@ -48,14 +48,22 @@ TERM_DATES = re.compile(
     + _DATE.format(1) + r"[^。；\d]{0,4}(?:至|到|—|－|-|~|～)\s*" + _DATE.format(2))
 TERM_WEAK = re.compile(rf"(?:续签|续约|套餐|服务)(?:期|为|期为)?{NUM}(?P<unit>个月|个自然月|年)")
 TERM_AFTER = re.compile(rf"/{NUM}(?P<unit>个月|年)")
-PERCENT = re.compile(rf"(?:{FIGURE}%|百分之(?P<cn>[{NUMERAL_CHARS}]+))")
-SAME_AMOUNT = re.compile(r"等额|同等金额|相同金额|全部(?:合同|协议)?(?:金额|价款)|全部(?:服务费|费用)")
-PENALTY = re.compile(r"违约金|罚金|罚款|扣款|赔偿金")
+PERCENT = re.compile(rf"(?:{FIGURE}\s*%|百分之(?P<cn>[{NUMERAL_CHARS}]+)|(?P<per>千|万)分之(?P<part>[{NUMERAL_CHARS}\d.]+)"
+                     rf"|(?P<permille>\d+(?:\.\d+)?)\s*‰)")
+# a rate per day: "每日按…", "每逾期一日…", "按日计收"
+DAILY = re.compile(r"每(?:逾期|延迟|迟延|拖欠|超期)?(?:一)?[日天]|按日|日(?:利率|费率)|/日|每日")
+MULTIPLE = re.compile(rf"(?P<n>[两二三四五六七八九十双\d]+)\s*(?:[（(]\s*\d+\s*[)）])?\s*倍"
+                      r"(?=[^。；]{0,8}(?:服务费|费用|金额|价款|年费|月费|报酬|年薪|违约金|合同款|计算))")
+SAME_AMOUNT = re.compile(r"等额|同等金额|相同金额|全部(?:合同|协议)?(?:金额|价款)|全部(?:服务费|费用)"
+                         r"|(?:全部|全额)(?:的)?(?:保证金|押金|预付款|预存款)")
+PENALTY = re.compile(r"违约金|罚金|罚款|扣款|赔偿金|滞纳金|划扣|扣划|(?:合同|协议)(?:总)?(?:价款|金额|总额|价)的?\d")
 # who pays: "向乙方支付" is the customer paying, so a role right after 向/给 is the payee
-CUSTOMER_PAYS = re.compile(r"要求甲方(?:支付|赔偿|承担)|(?<![向给])甲方(?:应|须|需|应当)?(?:向乙方)?(?:支付|赔偿|承担|缴纳)"
-                           r"|(?:向|给)乙方(?:支付|赔偿)|赔偿乙方|乙方(?:有权)?扣除|扣除甲方")
+CUSTOMER_PAYS = re.compile(r"要求甲方(?:支付|赔偿|承担)"
+                           r"|(?<![向给])甲方(?:还|也|亦|仍)?(?:应|须|需|应当)?(?:按[^。；，,]{0,16})?(?:向乙方)?(?:每日|按日|每天)?"
+                           r"(?:支付|赔偿|承担|缴纳|交纳)"
+                           r"|(?:向|给)乙方(?:进行)?(?:支付|赔偿|缴纳)|赔偿乙方|乙方(?:有权)?(?:将甲方[^。；]{0,12})?(?:扣除|划扣|扣划)|扣除甲方")
 VENDOR_PAYS = re.compile(r"要求乙方(?:支付|赔偿|承担)|(?<![向给])乙方(?:应|须|需|应当)?(?:向甲方)?(?:支付|赔偿|承担)"
-                         r"|(?:向|给)甲方(?:支付|赔偿)|赔偿甲方")
+                         r"|(?:向|给)甲方(?:进行)?(?:支付|赔偿)|赔偿甲方")
 EITHER_PAYS = re.compile(r"违约方|过错方|任何一方|一方违约")
 FIXED_FINE = re.compile(rf"(?:扣款|罚款|罚金|赔偿){FIGURE}元")
 DIGIT = re.compile(r"\d")
@@ -68,9 +76,10 @@ class Penalty:
     """A penalty in one sentence: who pays it, and how big it is."""
 
     payer: str  # "customer", "vendor" or "either"
-    pct: float | None  # of the contract amount; 等额 = 100
+    pct: float | None  # of the contract amount; 等额 = 100, 两倍 = 200
     fixed: float | None  # a fixed sum per incident, 元
     sentence: str
+    daily: float | None = None  # a rate per day, % of the amount due
 
 
 def penalties(v: str) -> list[Penalty]:
@@ -86,24 +95,53 @@ def penalties(v: str) -> list[Penalty]:
         payer = ("either" if EITHER_PAYS.search(s) and not (c or vend)
                  else "customer" if c and (not vend or c.start() < vend.start())
                  else "vendor" if vend else "either" if EITHER_PAYS.search(s) else "customer")
-        pct = None
-        if SAME_AMOUNT.search(s):
-            pct = 100.0
-        for p in PERCENT.finditer(s):
-            val = float(p.group("num")) if p.group("num") else float(to_number(p.group("cn")))
-            pct = max(pct or 0.0, val)
+        pct, daily = _size(s)
         fixed = None
         f = FIXED_FINE.search(s)
         if f:
             fixed = float(f.group("num").replace(",", ""))
-        if pct is not None or fixed is not None or "违约金" in s:
-            out.append(Penalty(payer, pct, fixed, s))
+        if pct is not None or fixed is not None or daily is not None or "违约金" in s:
+            out.append(Penalty(payer, pct, fixed, s, daily))
     return out
 
 
 def _view(c: Clause, p: Parties) -> str:
     """The clause's role-normalised text, from its reading when it has one."""
     return c.reading.view.text if c.reading is not None else view(c.text, p).text
+
+
+def _size(s: str) -> tuple[float | None, float | None]:
+    """The largest share of the contract amount a penalty sentence states (等额 = 100, 两倍 =
+    200), and the largest rate per day it states (千分之五 a day = 0.5)."""
+    pct = 100.0 if SAME_AMOUNT.search(s) else None
+    daily = None
+    for p in PERCENT.finditer(s):
+        try:
+            val = _percent(p)
+        except ValueError:
+            continue
+        if DAILY.search(s, max(0, p.start() - 24), p.start()):
+            daily = max(daily or 0.0, val)
+        else:
+            pct = max(pct or 0.0, val)
+    for m in MULTIPLE.finditer(s):
+        try:
+            n = 2.0 if m.group("n") == "双" else float(_num(m.group("n")))
+        except ValueError:
+            continue
+        pct = max(pct or 0.0, 100.0 * n)
+    return pct, daily
+
+
+def _percent(p: re.Match) -> float:
+    if p.group("num"):
+        return float(p.group("num"))
+    if p.group("cn"):
+        return float(to_number(p.group("cn")))
+    if p.group("permille"):
+        return float(p.group("permille")) / 10
+    part = float(p.group("part")) if re.fullmatch(r"[\d.]+", p.group("part")) else float(to_number(p.group("part")))
+    return part / (10 if p.group("per") == "千" else 100)
 
 
 def _num(s: str) -> float:
