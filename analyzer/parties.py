@@ -389,6 +389,7 @@ def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
     vendor_name = _best_name(vendor.names, text, folded)
     if vendor_name:
         vendor.add(words=[_core_name(squash(fold(vendor_name)), folded)])
+        vendor.add(words=brand_words(squash(folded), squash(fold(vendor_name)), vendor.words | customer.words))
     if not evidence:
         evidence = f"the provider is named beside its reader: {vendor_name}" if vendor_name else "no provider found"
     return Parties(
@@ -493,6 +494,27 @@ def _self_references(squeezed: str, role, vendor: _Side, customer: _Side) -> Non
     customer.add(words=[w for w in reader if w not in vendor.words and (role is None or w in ("您", "你"))])
     if role is None:
         vendor.add(words=[w for w in v["vendor_roles"] if w not in customer.words])
+
+
+def brand_words(squeezed: str, name: str, known: set[str]) -> list[str]:
+    """Short names the text makes act (玉龙传媒有权…) that are drawn from the vendor's name in order
+    (北京玉龙腾飞影视传媒有限公司): the text's own name for the vendor, never defined."""
+    acts = "|".join(vocabulary()["acts"])
+    counts: Counter[str] = Counter()
+    for m in re.finditer(f"(?:{acts})", squeezed):
+        run = re.search(r"[\u4e00-\u9fffA-Za-z0-9]{2,8}$", squeezed[max(0, m.start() - 8):m.start()])
+        if run:
+            word = run.group(0)
+            counts.update(word[k:] for k in range(len(word) - 1))
+    found = [w for w, n in counts.items() if n >= 2 and w not in known and w != name
+             and _subsequence(w, name) and not any(k in w for k in known)]
+    return [w for w in found if not any(w != o and w in o for o in found)]  # the longest of nested ones
+
+
+def _subsequence(word: str, name: str) -> bool:
+    """Every character of ``word`` in ``name``, in order, with its first two characters together."""
+    it = iter(name)
+    return len(word) >= 3 and word[:2] in name and all(ch in it for ch in word)
 
 
 def _best_name(candidates: list[str], text: str, folded: str) -> str | None:

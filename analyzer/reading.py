@@ -172,6 +172,10 @@ QUANTIFIER = re.compile(r"(?:任何|其他|其它|所有|相关|各|该|此)$")
 PASSIVE = re.compile(r"被(?:[^甲乙]{0,2})$")
 NOMINAL = re.compile(r"时|后|之后|以后|之前|之日|期间|之时|当日|情况|情形|事宜")
 NUMBERING = r"[\s\d.．、)）(（一二三四五六七八九十第条款a-zA-Z]*"
+BY_NEED = re.compile(r"根据[^，,。；]{0,40}?需要")  # "根据业务发展需要": a reason, not a modal 需
+# modal characters inside other words: 相应, 应付金额, 许可, 可用, 不可抗力, 有权机关
+NOT_MODAL = re.compile(r"[相对响供回答适反效理照呼]应|应(?:用|急|收|付(?:金额|款项|未付|费用|账款))|[许认]可"
+                       r"|可(?:用|靠|行|见|抗|信|控|视|能性)|不可抗力|有权(?:机关|部门|机构)|需求|须知")
 BRACKETED = re.compile(r"[(（【\[][^()（）【】\[\]]*[)）】\]]")
 
 
@@ -187,7 +191,7 @@ def read_sentence(s: str, lex: Lexicon | None = None) -> tuple[Act, ...]:
     """The acts of one view sentence."""
     lex = lex or lexicon()
     parties = _subjects(s, lex)
-    hidden = [m.span() for m in BRACKETED.finditer(s)]
+    hidden = [m.span() for pat in (BRACKETED, BY_NEED, NOT_MODAL) for m in pat.finditer(s)]
     acts: list[Act] = []
     for m in lex.actions.finditer(s):
         if NOMINAL.match(s, m.end()):
@@ -212,6 +216,11 @@ def read_sentence(s: str, lex: Lexicon | None = None) -> tuple[Act, ...]:
 
 
 def _subjects(s: str, lex: Lexicon) -> list[_Party]:
+    inside = [m.span() for m in BRACKETED.finditer(s)]
+    return [p for p in _party_words(s, lex) if not any(a < p.start and p.end < b for a, b in inside)]
+
+
+def _party_words(s: str, lex: Lexicon) -> list[_Party]:
     """The party words of a sentence that can be a subject: not an object, not a possessor. One
     that opens a comma-clause (after 如, 一旦, …) or follows 由/被 is a subject of what follows;
     one inside a clause only of a verb right after it."""
@@ -231,8 +240,8 @@ def _subjects(s: str, lex: Lexicon) -> list[_Party]:
 
 def _actor(s: str, parties: list[_Party], anchor: int, lex: Lexicon) -> tuple[str | None, int]:
     """The party right before ``anchor`` (adverbs between); else the nearest one standing before a
-    modal word ("甲方同意乙方有权将…冻结"); else the nearest one that opens a clause. Also where it
-    ends (-1 when there is none)."""
+    modal word ("甲方同意乙方有权将…冻结"); else the nearest one that opens a clause; else the
+    sentence's first. Also where it ends (-1 when there is none)."""
     before = [p for p in parties if p.end <= anchor]
     if before and ADJACENT.fullmatch(s, before[-1].end, anchor):
         return before[-1].side, before[-1].end
@@ -243,6 +252,8 @@ def _actor(s: str, parties: list[_Party], anchor: int, lex: Lexicon) -> tuple[st
     opening = [p for p in before if not p.adjacent_only]
     if opening:
         return opening[-1].side, opening[-1].end
+    if before:  # no clause opens with a party: the sentence's first one is its topic
+        return before[0].side, before[0].end
     return None, -1
 
 
