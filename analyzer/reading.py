@@ -239,19 +239,14 @@ def _party_words(s: str, lex: Lexicon) -> list[_Party]:
 
 
 def _actor(s: str, parties: list[_Party], anchor: int, lex: Lexicon) -> tuple[str | None, int]:
-    """The party right before ``anchor`` (adverbs between); else the nearest one standing before a
-    modal word ("甲方同意乙方有权将…冻结"); else the nearest one that opens a clause; else the
-    sentence's first. Also where it ends (-1 when there is none)."""
+    """The nearest party before ``anchor`` that stands right before it (adverbs between), before a
+    modal word ("甲方同意乙方有权将…冻结") or at the opening of a clause ("乙方一旦发现…，有权…");
+    else the sentence's first. Also where it ends (-1 when there is none)."""
     before = [p for p in parties if p.end <= anchor]
-    if before and ADJACENT.fullmatch(s, before[-1].end, anchor):
-        return before[-1].side, before[-1].end
-    for p in reversed(before):
+    for p in reversed(before):  # the nearest that is adjacent, governs a modal word, or opens a clause
         gap = ADJACENT.match(s, p.end)
-        if lex.modal.match(s, gap.end()) and gap.end() < anchor:
+        if gap.end() == anchor or (gap.end() < anchor and lex.modal.match(s, gap.end())) or not p.adjacent_only:
             return p.side, p.end
-    opening = [p for p in before if not p.adjacent_only]
-    if opening:
-        return opening[-1].side, opening[-1].end
     if before:  # no clause opens with a party: the sentence's first one is its topic
         return before[0].side, before[0].end
     return None, -1
