@@ -488,7 +488,9 @@ def _self_references(squeezed: str, role, vendor: _Side, customer: _Side) -> Non
     v = vocabulary()
     acts = "|".join(v["acts"])
     for word in v["vendor_self"]:
-        if word not in customer.words and (role is None or len(re.findall(f"{word}(?:{acts})", squeezed)) >= 2):
+        if word in customer.words:
+            continue
+        if role is None or word in v["vendor_only"] or len(re.findall(f"{word}(?:{acts})", squeezed)) >= 2:
             vendor.add(words=[word])
     reader = v["customer_self"] + (v["customer_roles"] if role is None else [])
     customer.add(words=[w for w in reader if w not in vendor.words and (role is None or w in ("您", "你"))])

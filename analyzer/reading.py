@@ -161,7 +161,8 @@ def lexicon() -> Lexicon:
         openers=re.compile(f"{NUMBERING}(?:{_alternation(data['openers'])})*"),
         modal=re.compile(_alternation(modality_of)), modality_of=modality_of,
         immediate=re.compile(f"(?:{_alternation(data['immediate'])})(?!的)"),
-        negation=re.compile(f"(?:{_alternation(data['negations'])})$"), window=int(data["window"]))
+        negation=re.compile(f"(?:{_alternation(data['negations'])})(?:{_alternation(data['negation_fillers'])})?$"),
+        window=int(data["window"]))
 
 
 # what may stand between an actor and its modal word or verb: adverbs, not a clause
@@ -259,7 +260,7 @@ def _negated(s: str, modal_start: int | None, verb_start: int, lex: Lexicon, sin
     """A negation right before the verb or its modal word, or before the oblique that the verb
     ends ("不对任何损失负责")."""
     for at in (verb_start, modal_start):
-        if at is not None and lex.negation.search(s, max(0, at - 2), at):
+        if at is not None and lex.negation.search(s, max(0, at - 4), at):
             return True
     return NEGATED_OBLIQUE.search(s, max(0, since), verb_start) is not None
 

@@ -65,7 +65,7 @@ CUSTOMER_PAYS = re.compile(r"要求甲方(?:支付|赔偿|承担)"
                            r"|(?:向|给)乙方(?:进行)?(?:支付|赔偿|缴纳)|赔偿乙方|乙方(?:有权)?(?:将甲方[^。；]{0,12})?(?:扣除|划扣|扣划)|扣除甲方")
 VENDOR_PAYS = re.compile(r"要求乙方(?:支付|赔偿|承担)|(?<![向给])乙方(?:应|须|需|应当)?(?:向甲方)?(?:支付|赔偿|承担)"
                          r"|(?:向|给)甲方(?:进行)?(?:支付|赔偿)|赔偿甲方")
-EITHER_PAYS = re.compile(r"违约方|过错方|任何一方|一方违约")
+EITHER_PAYS = re.compile(r"违约方|过错方|任何一方|任一方|一方违约|向对方支付")
 FIXED_FINE = re.compile(rf"(?:扣款|罚款|罚金|赔偿){FIGURE}元")
 DIGIT = re.compile(r"\d")
 # these start with a figure or an optional word, and scan slowly: first a search for the words they need
