@@ -23,6 +23,7 @@ class Context:
     penalty_screen_pct: float = 30.0
     penalty_daily_pct: float = 0.5
     standard_form: bool = False  # the vendor's own terms: click-through, or a template left blank for the customer
+    click_through: bool = False  # terms the customer accepts online, without 甲方/乙方
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,11 @@ CITY = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:省|市|自治区)")
 def vendor_seat(sentence: str, m: re.Match, context: Context) -> Measured | None:
     """A court or arbitration seat in the vendor's city (the city in its name, not the
     customer's); in the vendor's own standard terms, any court or seat named that is not the
-    customer's, and the place of signing."""
+    customer's; in terms accepted online, the place of signing (the vendor's own)."""
     seat = m.group("seat") if m is not None and "seat" in m.re.groupindex else ""
     vendor, customer = context.vendor or "", context.customer or ""
     if seat in SIGNING_PLACE:
-        return Measured() if context.standard_form else None
+        return Measured() if context.click_through else None
     places = [seat[-n:] for n in (4, 3, 2) if len(seat) >= n]
     places += [c.group(1)[-n:] for c in CITY.finditer(seat) for n in (3, 2)]
     if any(p in customer for p in places) or "甲方" in seat:

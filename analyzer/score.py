@@ -100,9 +100,11 @@ def _explain(book: RuleBook, rule: Rule, clause: Clause, quote: str, severity: s
 
 def context(parties: Parties, book: RuleBook) -> Context:
     """What the rules know of a contract beyond its sentences."""
+    named = parties.vendor is not None
     return Context(parties.vendor, parties.customer, float(book.defaults["penalty_screen_pct"]),
                    float(book.defaults["penalty_daily_pct"]),
-                   standard_form=parties.vendor_role is None or parties.customer is None)
+                   standard_form=named and (parties.vendor_role is None or parties.customer is None),
+                   click_through=named and parties.vendor_role is None)
 
 
 def reading_of(clause: Clause, parties: Parties) -> Reading:
