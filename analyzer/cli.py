@@ -13,11 +13,11 @@ EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 SEVERITY_ORDER = ("low", "medium", "high")
 
 
-def _settings(vendor_role, max_mb):
+def _settings(vendor_role, max_mb, model=True):
     from .errors import SettingsError
     from .settings import Settings
     try:
-        return Settings.resolve(vendor_role=vendor_role, max_file_mb=max_mb)
+        return Settings.resolve(vendor_role=vendor_role, max_file_mb=max_mb, model=model)
     except SettingsError as e:
         raise click.UsageError(str(e))
 
@@ -58,6 +58,8 @@ MAX_MB = click.option("--max-mb", type=float, default=None, help="Largest input 
 EXCLUDE = click.option("--exclude", multiple=True, metavar="GLOB",
                        help="Leave out files inside the folders given whose name or path within the folder "
                             "matches GLOB (e.g. 'README*', 'drafts/*'); may be repeated.")
+NO_MODEL = click.option("--no-model", "no_model", is_flag=True,
+                        help="Rules only: leave out the second opinion of the model learned from labeled contracts.")
 FAIL_ON = click.option("--fail-on", type=click.Choice(SEVERITY_ORDER), default=None,
                        help="Exit 1 when a finding of this severity or higher is found.")
 
@@ -78,14 +80,15 @@ def main():
 @VENDOR_ROLE
 @MAX_MB
 @EXCLUDE
+@NO_MODEL
 @FAIL_ON
-def analyze(paths, fmt, vendor_role, max_mb, exclude, fail_on):
+def analyze(paths, fmt, vendor_role, max_mb, exclude, no_model, fail_on):
     """Analyze contracts: parties, clause tree, document issues, terms and findings.
 
     Example: analyzer analyze data/contracts --format json > result.json
     """
     from .render.text import outline
-    analyses, failed = _run(paths, _settings(vendor_role, max_mb), exclude)
+    analyses, failed = _run(paths, _settings(vendor_role, max_mb, not no_model), exclude)
     if fmt == "json":
         doc = {"contracts": [a.to_dict() for a in analyses],
                "errors": [{"source": f.source, "message": f.message} for f in failed]}
@@ -98,27 +101,98 @@ def analyze(paths, fmt, vendor_role, max_mb, exclude, fail_on):
 
 
 @main.command(name="eval")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.argument("gold", type=click.Path(exists=True))
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @VENDOR_ROLE
+@NO_MODEL
+@click.option("--cv", is_flag=True,
+              help="Leave-one-contract-out: judge each contract with a model fitted on the others, and print "
+                   "per-flag precision and recall for the rules alone and with the model.")
 @click.option("--verbose", "-v", is_flag=True, help="List every missed and false item.")
-def evaluate(gold, paths, vendor_role, verbose):
-    """Score the analysis of PATHS against a gold file (same figures as the spec's scorer).
+def evaluate(gold, paths, vendor_role, no_model, cv, verbose):
+    """Score the analysis of PATHS against GOLD, a gold file or a folder of them (same figures as
+    the spec's scorer).
 
-    Example: analyzer eval tests/fixtures/gold_samples.json data/contracts
+    Example: analyzer eval data/labeled/gold/samples.json data/contracts
     """
-    from .evaluate import evaluate as run_eval, summary_line
+    from .errors import AnalyzerError
+    from .evaluate import evaluate as run_eval, load_gold, summary_line
     try:
-        with open(gold, encoding="utf-8") as fh:
-            gold_doc = json.load(fh)
-    except (OSError, ValueError) as e:
-        raise click.UsageError(f"{gold}: cannot read the gold file ({e})")
-    analyses, failed = _run(paths, _settings(vendor_role, None))
-    figures, tally = run_eval(gold_doc, {"contracts": [a.to_dict() for a in analyses]})
-    if verbose:
-        for note in tally.notes:
-            click.echo(note)
-    click.echo(summary_line(figures))
+        gold_doc = load_gold(gold)
+    except AnalyzerError as e:
+        raise click.UsageError(str(e))
+    analyses, failed = _run(paths, _settings(vendor_role, None, not (no_model or cv)))
+    if cv:
+        _cross_validation(analyses, gold_doc)
+    else:
+        figures, tally = run_eval(gold_doc, {"contracts": [a.to_dict() for a in analyses]})
+        if verbose:
+            for note in tally.notes:
+                click.echo(note)
+        click.echo(summary_line(figures))
+    _report_failures(failed)
+    sys.exit(EXIT_BAD_INPUT if failed else EXIT_OK)
+
+
+def _cross_validation(analyses, gold_doc) -> None:
+    from .evaluate import summary_line
+    from .learn import cross_validate
+    result = cross_validate(analyses, gold_doc)
+    kinds = list(result.figures)
+    click.echo(f"leave-one-contract-out over {result.contracts} labeled contracts (P/R per code)")
+    click.echo(f"{'code':<28}{'gold':>6}" + "".join(f"{k:>16}" for k in kinds))
+    for code in result.per_code["rules"]:
+        tp, _, fn = result.per_code["rules"][code]
+        cells = "".join(f"{_ratio(tp, tp + fp):>10.2f}{_ratio(tp, tp + fn):>6.2f}"
+                        for tp, fp, fn in (result.per_code[k].get(code, (0, 0, 0)) for k in kinds))
+        click.echo(f"{code:<28}{tp + fn:>6}{cells}")
+    for kind in kinds:
+        click.echo(f"{kind + ':':<15}{summary_line(result.figures[kind])}")
+
+
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else 1.0
+
+
+@main.group()
+def model():
+    """The model learned from labeled contracts: the second opinion beside the rules.
+
+    Example: analyzer model fit data/labeled/gold data/labeled/texts --out analyzer/resources/model
+    """
+
+
+@model.command(name="fit")
+@click.argument("gold", type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False),
+              help="Folder for model.npz and model.json (the package reads analyzer/resources/model).")
+def model_fit(gold, paths, out):
+    """Fit the model on the contracts of PATHS labeled by GOLD (a gold file or a folder of them).
+
+    Example: analyzer model fit data/labeled/gold data/labeled/texts --out analyzer/resources/model
+    """
+    from .errors import AnalyzerError
+    from .evaluate import load_gold
+    from .learn import fit, training_set
+    from .rules import rulebook
+    try:
+        gold_doc = load_gold(gold)
+    except AnalyzerError as e:
+        raise click.UsageError(str(e))
+    analyses, failed = _run(paths, _settings(None, None, False))
+    train = training_set(analyses, gold_doc)
+    if not train:
+        raise click.UsageError(f"none of the contracts in {', '.join(paths)} is labeled in {gold}")
+    contracts = len({e.contract for e in train})
+    fitted = fit(train, list(rulebook().flags), about={"contracts": contracts, "clauses": len(train)})
+    try:
+        written = fitted.save(out)
+    except OSError as e:
+        click.echo(f"{out}: cannot write the model ({e}); choose another --out folder", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"fitted on {len(train)} clauses of {contracts} contracts; codes: {', '.join(fitted.codes)}; "
+               f"wrote {', '.join(str(w) for w in written)}")
     _report_failures(failed)
     sys.exit(EXIT_BAD_INPUT if failed else EXIT_OK)
 
@@ -130,8 +204,9 @@ def evaluate(gold, paths, vendor_role, verbose):
 @VENDOR_ROLE
 @MAX_MB
 @EXCLUDE
+@NO_MODEL
 @FAIL_ON
-def compare_cmd(paths, out, vendor_role, max_mb, exclude, fail_on):
+def compare_cmd(paths, out, vendor_role, max_mb, exclude, no_model, fail_on):
     """Compare vendors: HTML report, Excel, Markdown, negotiation briefs, charts, CSV, JSON.
 
     Example: analyzer compare data/contracts --out reports/samples
@@ -139,7 +214,7 @@ def compare_cmd(paths, out, vendor_role, max_mb, exclude, fail_on):
     from .comparison import compare
     from .errors import AnalyzerError
     from .render.report import write_all
-    analyses, failed = _run(paths, _settings(vendor_role, max_mb), exclude)
+    analyses, failed = _run(paths, _settings(vendor_role, max_mb, not no_model), exclude)
     if not analyses:
         _report_failures(failed)
         click.echo("no contract could be analyzed; nothing written", err=True)
@@ -166,7 +241,8 @@ def compare_cmd(paths, out, vendor_role, max_mb, exclude, fail_on):
 @VENDOR_ROLE
 @MAX_MB
 @EXCLUDE
-def batch(paths, out, jobs, scheduler, chunk_size, vendor_role, max_mb, exclude):
+@NO_MODEL
+def batch(paths, out, jobs, scheduler, chunk_size, vendor_role, max_mb, exclude, no_model):
     """Analyze a whole contract repository into Parquet tables (contracts, clauses, findings,
     protections, errors). Resumes where it stopped: files already done are skipped by sha256.
 
@@ -174,7 +250,7 @@ def batch(paths, out, jobs, scheduler, chunk_size, vendor_role, max_mb, exclude)
     """
     from . import batch as batch_mod
     from .errors import AnalyzerError
-    settings = _settings(vendor_role, max_mb)
+    settings = _settings(vendor_role, max_mb, not no_model)
     bar = None
     try:
         if sys.stderr.isatty():

@@ -4,8 +4,12 @@ predicted clause text, one gold item per prediction, clauses over 500 characters
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import SettingsError
 
 MAX_CLAUSE = 500
 GENERIC_ROLES = {"甲方", "乙方", "用户", "客户", "您", "委托方", "受托方", "买方", "卖方"}
@@ -153,3 +157,43 @@ def summary_line(f: dict) -> str:
             f"categories {f['categories'][0]}/{f['categories'][1]} | terms {f['terms'][0]}/{f['terms'][1]} | "
             f"parties {f['parties'][0]}/{f['parties'][1]} | risk order {f['risk_order'][0]}/{f['risk_order'][1]} | "
             f"contracts missing {f['missing']}")
+
+
+def per_code(gold: dict, result: dict) -> dict[str, tuple[int, int, int]]:
+    """(tp, fp, fn) of each flag and protection code, by the same matching as ``evaluate``."""
+    by_sha = {c["sha256"]: c for c in result["contracts"]}
+    codes = {g.get("flag") or g.get("code") for c in gold["contracts"].values()
+             for g in c.get("findings", []) + c.get("protections", [])}
+    codes |= {p.get("flag") or p.get("code") for c in result["contracts"]
+              for p in c.get("findings", []) + c.get("protections", [])}
+    out = {code: [0, 0, 0] for code in sorted(codes - {None})}
+    for g in gold["contracts"].values():
+        c = by_sha.get(g["sha256"])
+        for items, preds, key in ((g["findings"], (c or {}).get("findings", []), "flag"),
+                                  (g["protections"], (c or {}).get("protections", []), "code")):
+            for code in {i[key] for i in items} | {p[key] for p in preds}:
+                tp, fn, fp = _greedy([i for i in items if i[key] == code], [p for p in preds if p[key] == code], key)
+                out[code][0] += tp
+                out[code][1] += len(fp)
+                out[code][2] += len(fn)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def load_gold(path) -> dict:
+    """A gold file, or a folder of them merged (contracts and riskier_than)."""
+    path = Path(path)
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    if not files:
+        raise SettingsError(f"{path}: no gold files (*.json) in this folder")
+    merged: dict = {"contracts": {}, "riskier_than": []}
+    for f in files:
+        try:
+            doc = json.loads(f.read_text(encoding="utf-8"))
+            contracts = doc["contracts"]
+            assert isinstance(contracts, dict) and all("sha256" in c and "findings" in c for c in contracts.values())
+        except (OSError, ValueError, KeyError, TypeError, AssertionError) as e:
+            raise SettingsError(f"{f}: not a gold file in the spec's format ({type(e).__name__}); "
+                                "see shared spec: contracts keyed by name, each with sha256 and findings")
+        merged["contracts"].update(contracts)
+        merged["riskier_than"] += doc.get("riskier_than", [])
+    return merged

@@ -67,6 +67,8 @@ class Finding:
     legal_basis: str
     value: float | None = None
     details: Mapping[str, object] = field(default_factory=dict)
+    source: str = "rules"  # "rules", or "model": found only by the model learned from labeled contracts
+    confidence: float | None = None  # the model's, for a finding it alone made
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class Protection:
     rule: str
     explanation: str
     details: Mapping[str, object] = field(default_factory=dict)
+    source: str = "rules"
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,7 @@ class Analysis:
     terms: Terms
     risk_score: float
     clause_scores: Mapping[str, float] = field(default_factory=dict)
+    second_opinion: tuple = ()  # findings and protections only the learned model made, for review
 
     @property
     def vendor(self) -> str | None:
@@ -194,15 +199,25 @@ class Analysis:
                 "one_sidedness": self.clause_scores.get(c.id, 0.0),
             } for c in self.clauses],
             "findings": [_finding_dict(f) for f in self.findings],
-            "protections": [asdict(p) for p in self.protections],
+            "protections": [_protection_dict(p) for p in self.protections],
             "document_issues": [asdict(i) for i in self.issues],
             "terms": self.terms.values(),
             "risk_score": self.risk_score,
+            "second_opinion": [dict(_finding_dict(o), kind="finding") if isinstance(o, Finding)
+                               else dict(_protection_dict(o), kind="protection") for o in self.second_opinion],
         }
+
+
+def _protection_dict(p: Protection) -> dict:
+    d = asdict(p)
+    if d["confidence"] is None:
+        del d["confidence"]
+    return d
 
 
 def _finding_dict(f: Finding) -> dict:
     d = asdict(f)
-    if d["value"] is None:
-        del d["value"]
+    for key in ("value", "confidence"):
+        if d[key] is None:
+            del d[key]
     return d

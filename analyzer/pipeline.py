@@ -9,8 +9,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import checks, learn, parties, reading, score, terms
 from .errors import InputError
+from .load import load
 from .model import Analysis, Document
+from .segment import clauses_of
 from .settings import Settings
 
 
@@ -64,11 +67,9 @@ def clear_text_caches() -> None:
 
 
 def analyze_document(doc: Document, settings: Settings | dict | None = None) -> Analysis:
-    from . import checks, parties as parties_mod, reading, score, terms
-    from .segment import clauses_of
     s = Settings.resolve(settings)
     clean, clauses = clauses_of(doc.text)
-    p = parties_mod.resolve(clean.text, clauses, vendor_role=s.vendor_role)
+    p = parties.resolve(clean.text, clauses, vendor_role=s.vendor_role)
     clauses = aligner(s.workers).transform(reading.read_all(clauses, p))
     issues = checks.check(clauses, p)
     t = terms.extract(clauses, p)
@@ -78,14 +79,15 @@ def analyze_document(doc: Document, settings: Settings | dict | None = None) -> 
         return clean.span(base + start, base + end)
 
     findings, protections = score.score(clauses, p, to_source=to_source)
+    model = learn.packaged() if s.model else None
+    opinions = learn.second_opinion(clauses, findings, protections, model, to_source=to_source) if model else ()
     return Analysis(document=doc, parties=p, clauses=clauses, findings=findings, protections=protections,
                     issues=issues, terms=t, risk_score=score.risk_score(findings, protections),
-                    clause_scores=score.clause_scores(clauses, findings, protections))
+                    clause_scores=score.clause_scores(clauses, findings, protections), second_opinion=opinions)
 
 
 def analyze(path: str | Path, settings: Settings | dict | None = None) -> Analysis:
     """Analyze one contract file."""
-    from .load import load
     s = Settings.resolve(settings)
     return analyze_document(load(path, max_bytes=int(s.max_file_mb * 2**20)), s)
 

@@ -26,6 +26,7 @@ from .taxonomy import resource_yaml
 SENTENCES = re.compile(r"[^。；;!?！？]+[。；;!?！？]?")
 _SPACE = re.compile(r"\s")
 QUOTE, UNQUOTE = "[“\"「『]", "[”\"」』]"
+COMPOUNDING, COMPOUND_TAIL = ("用户", "客户", "会员", "平台"), "名端群数量"
 _NON_SPACE = re.compile(r"\S+")
 
 
@@ -74,8 +75,8 @@ def view(text: str, parties: Parties | None = None) -> View:
     out, idx, last = [], [], 0
     for m in pattern.finditer(s):
         word, role = m.group(0), to[m.group("w")]
-        if word == role:
-            continue
+        if word == role or (m.group("w") in COMPOUNDING and s[m.end():m.end() + 1] in COMPOUND_TAIL):
+            continue  # 用户名, 客户端: a word of its own, not the party
         out.append(s[last:m.start()])
         idx.extend(index[last:m.start()])
         out.append(role)

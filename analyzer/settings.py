@@ -11,11 +11,13 @@ ROLE_CHOICES = ("甲方", "乙方")
 @dataclass(frozen=True)
 class Settings:
     """vendor_role: override the detected provider (甲方 or 乙方); max_file_mb: input size limit;
-    workers: threads for rapidfuzz."""
+    workers: threads for rapidfuzz; model: add the second opinion of the model learned from
+    labeled contracts (see analyzer/learn.py) to the rules' findings."""
 
     vendor_role: str | None = None
     max_file_mb: float = 20.0
     workers: int = 1
+    model: bool = True
 
     def __post_init__(self):
         if self.vendor_role not in (None,) + ROLE_CHOICES:

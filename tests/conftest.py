@@ -5,7 +5,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "contracts"
-GOLD = ROOT / "tests" / "fixtures" / "gold_samples.json"
+GOLD = ROOT / "data" / "labeled" / "gold" / "samples.json"
+LABELED = ROOT / "data" / "labeled"
 
 
 @pytest.fixture(scope="session")

@@ -31,4 +31,8 @@ def outline(a: Analysis) -> str:
     if a.protections:
         lines.append("protections:")
         lines += [f"  + {p.code} @{p.clause_id}: {p.quote[:70]}" for p in a.protections]
+    if a.second_opinion:
+        lines.append("second opinion (the learned model alone; review before relying on it):")
+        lines += [f"  ? {getattr(o, 'flag', None) or o.code} {o.confidence:.0%} @{o.clause_id}: {o.quote[:70]}"
+                  for o in a.second_opinion]
     return "\n".join(lines) + "\n"

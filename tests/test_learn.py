@@ -1,0 +1,107 @@
+"""The model learned from labeled contracts: features, fit, storage without pickle, second opinion."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from analyzer.learn import Example, Model, Vocabulary, fit, packaged, second_opinion, tokens
+from analyzer.reading import read
+
+from .conftest import LABELED, ROOT
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(list("甲乙方有权终止退还费用") + ["@terminate|vendor|right"]),
+                         min_size=1, max_size=30), min_size=2, max_size=12))
+def test_tfidf_is_scikit_learns(docs):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    vocab = Vocabulary.fit(docs, min_df=1, max_features=10_000)
+    ref = TfidfVectorizer(analyzer=lambda d: d, lowercase=False)
+    X = ref.fit_transform(docs).toarray()
+    order = [ref.vocabulary_[t] for t in sorted(vocab.terms, key=vocab.terms.get)]
+    assert np.allclose(vocab.idf, ref.idf_[order])
+    ours = vocab.matrix(docs).toarray()
+    assert np.allclose(ours, X[:, order])
+
+
+def _toy_examples():
+    """Clauses written here: the vendor's right to terminate, and clauses about other things."""
+    yes = ["服务商有权随时终止本协议。", "平台可单方解除合同。", "服务商有权立即终止服务并注销账号。",
+           "服务商保留终止本协议的权利。", "平台可以随时终止向客户提供服务。", "服务商有权解除本合同并收回号码。",
+           "服务商可随时终止合作。", "平台有权终止会员资格。"]
+    no = ["客户应按月支付服务费。", "双方应对本协议内容保密。", "服务期限为一年。", "客户应提供真实资料。",
+          "服务商应在三日内开通服务。", "本协议一式两份。", "争议由双方协商解决。", "客户可申请开具发票。"]
+    return [Example("x", tokens(read(t)), frozenset({"unilateral_termination"} if t in yes else ()), frozenset())
+            for t in yes + no]
+
+
+def test_fit_save_and_load_round_trip(tmp_path):
+    model = fit(_toy_examples(), ["unilateral_termination", "exclusivity"], about={"contracts": 1})
+    assert model.codes == ("unilateral_termination",)  # exclusivity has no positives: no model for it
+    written = model.save(tmp_path)
+    assert {p.name for p in written} == {"model.npz", "model.json"}
+    json.loads((tmp_path / "model.json").read_text(encoding="utf-8"))  # plain JSON
+    with np.load(tmp_path / "model.npz", allow_pickle=False) as z:  # plain arrays, no pickle
+        assert set(z.files) == {"coef", "intercept", "platt", "idf"}
+    loaded = Model.load(tmp_path)
+    docs = [tokens(read(t)) for t in ("服务商有权随时解除本合同。", "客户应按时付款。")]
+    assert np.allclose(loaded.confidence(docs), model.confidence(docs), atol=1e-6)
+    high, low = loaded.confidence(docs)[:, 0]
+    assert high > 0.5 > low
+
+
+def test_an_unreadable_model_is_a_clear_error(tmp_path):
+    from analyzer.errors import ResourceError
+    (tmp_path / "model.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ResourceError, match="analyzer model fit"):
+        Model.load(tmp_path)
+
+
+def test_the_second_opinion_is_marked_and_kept_apart(sample_analyses):
+    model = fit(_toy_examples(), ["unilateral_termination"])
+    a = sample_analyses[0]
+    opinions = second_opinion(a.clauses, a.findings, a.protections, model, min_confidence=0.0)
+    assert opinions and all(o.source == "model" and 0.0 <= o.confidence <= 1.0 for o in opinions)
+    ruled = {(f.clause_id, f.flag) for f in a.findings}
+    assert not any((o.clause_id, o.flag) in ruled for o in opinions)  # only what the rules did not find
+    assert all(o.quote and o.quote in o.text for o in opinions)
+    d = a.to_dict()
+    assert all(f.get("source", "rules") == "rules" for f in d["findings"])
+
+
+def test_the_packaged_model_is_fitted_from_the_labeled_contracts():
+    model = packaged()
+    assert model is not None and model.about["contracts"] >= 40
+    assert {"unilateral_termination", "liability_exclusion", "data_protection"} <= set(model.codes)
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "analyzer", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_model_fit_command(tmp_path):
+    r = _cli("model", "fit", str(LABELED / "gold" / "samples.json"), "data/contracts", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert "fitted on" in r.stdout and (tmp_path / "model.npz").is_file()
+    assert Model.load(tmp_path).about["contracts"] == 5
+
+
+def test_eval_cross_validation_prints_per_flag_figures():
+    r = _cli("eval", "--cv", str(LABELED / "gold" / "samples.json"), "data/contracts")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("leave-one-contract-out over 5 labeled contracts")
+    assert any(line.startswith("unilateral_termination") for line in lines)
+    for kind in ("rules:", "model:", "rules + model:"):
+        assert any(line.startswith(kind) and "findings P=" in line for line in lines), kind
+
+
+def test_a_malformed_gold_file_is_one_line(tmp_path):
+    bad = tmp_path / "gold.json"
+    bad.write_text('{"contracts": [1, 2]}', encoding="utf-8")
+    r = _cli("eval", str(bad), "data/contracts")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "not a gold file" in r.stderr

@@ -1,0 +1,137 @@
+"""Each sentence read once: acts with actor, modality and negation; rules over the reading.
+
+Every text here is written for the test (the vendor is 服务商/平台, the customer 客户/您): one per
+idiom family the rules must cover, the direction cases, and clauses that carry two flags.
+"""
+import pytest
+
+from analyzer.measures import Context
+from analyzer.reading import read, read_sentence
+from analyzer.rules import rulebook
+from analyzer.score import match_text
+
+BOOK = rulebook()
+
+
+def acts(text):
+    return [(a.action, a.actor, a.modality, a.negated) for s in read(text).sentences for a in s.acts]
+
+
+def flags(text, vendor=None, customer=None):
+    """The codes the rule book finds in a text read without named parties."""
+    ctx = Context(vendor=vendor, customer=customer)
+    return {r.code for r in BOOK.rules if match_text(r, text, ctx)}
+
+
+@pytest.mark.parametrize("text, act", [
+    ("服务商有权终止本协议。", ("terminate", "vendor", "right", False)),
+    ("服务商拥有随时终止本协议之权利。", ("terminate", "vendor", "right", False)),
+    ("平台保留暂停服务的权利。", ("suspend", "vendor", "right", False)),
+    ("服务商将会终止向客户提供的全部服务。", ("terminate", "vendor", "will", False)),
+    ("服务商不得擅自终止本协议。", ("terminate", "vendor", "prohibited", False)),
+    ("客户有权在服务商违约时解除本协议。", ("terminate", "customer", "right", False)),
+    ("客户违约的，服务商可以暂停服务。", ("suspend", "vendor", "right", False)),
+    # the subject opens the sentence; the customer after 发现 is the object
+    ("服务商发现客户违规的，有权立即暂停服务。", ("suspend", "vendor", "right", False)),
+    # the actor of a modal word, with the customer's agreement before it
+    ("客户同意服务商有权将客户的账户冻结。", ("suspend", "vendor", "right", False)),
+    # a long reason between the right and the change
+    ("服务商有权根据国家政策、行业规范及自身运营需要并结合实际情况，随时调整本服务的收费标准。",
+     ("amend", "vendor", "right", False)),
+    ("服务商不会向任何第三方透露客户的资料。", ("disclose", "vendor", "will", True)),
+    ("服务商无须向客户承担责任。", ("bear", "vendor", "exempt", False)),
+    ("服务商均不对任何间接损失负责。", ("bear", "vendor", None, True)),
+])
+def test_the_act_of_a_sentence(text, act):
+    assert act in acts(text)
+
+
+def test_a_passive_has_no_actor():
+    assert ("terminate", None, "will", False) in acts("您的用户名可能被注销。")
+
+
+def test_list_items_share_their_modal_word():
+    got = acts("服务商有权采取包括暂停服务（停止解析）、注销账号、收回号码在内的措施。")
+    assert {a[0] for a in got} >= {"suspend", "terminate"}
+    assert all(a[1] == "vendor" and a[2] == "right" for a in got)
+
+
+def test_modal_characters_inside_words_are_no_modal():
+    # 相应 holds 应, 许可 holds 可: neither makes the sentence a duty or a right
+    assert acts("服务商将采取相应措施暂停服务。")[0][2] == "will"
+    assert read_sentence("未经服务商许可，客户不得修改本协议。")[0].modality == "prohibited"
+
+
+def test_when_an_act_happens_is_no_act():
+    assert acts("协议终止后，服务商应删除客户数据。") == [("delete", "vendor", "must", False)]
+
+
+@pytest.mark.parametrize("text, flag", [
+    # rights in other words
+    ("服务商拥有随时终止本协议之权利。", "unilateral_termination"),
+    ("平台保留暂停向会员提供服务的权利。", "unilateral_suspension"),
+    ("发现异常的，服务商可决定暂停或终止服务。", "unilateral_termination"),
+    ("您的用户名长期未登录的，可能被注销。", "unilateral_termination"),
+    ("客户未按时续费的，服务商次月不再继续提供服务。", "unilateral_suspension"),
+    ("客户投放的内容违规的，平台有权中止发布。", "unilateral_suspension"),
+    ("服务商有权根据市场情况调整服务器资源及配置。", "unilateral_amendment"),
+    ("协议修改后您继续使用本服务的，即视为接受修改后的协议。", "unilateral_amendment"),
+    # exclusions
+    ("因线路检修导致延迟的，不以服务商违约论处。", "liability_exclusion"),
+    ("系统升级期间的中断不视为服务商违约。", "liability_exclusion"),
+    ("本平台的全部服务均按“现状”提供。", "liability_exclusion"),
+    ("由下列原因导致服务不可用的，服务商无须向您承担责任。", "liability_exclusion"),
+    ("在任何情况下，服务商均不对间接损害承担责任。", "liability_exclusion"),
+    ("不可抗力包括但不限于地震、战争、电力故障及设备检修。", "liability_exclusion"),
+    ("即使服务存在瑕疵，服务商亦不承担违约责任。", "liability_exclusion"),
+    ("上述补偿为客户唯一及排他性的救济。", "liability_exclusion"),
+    # caps
+    ("服务商以所收取的服务费为赔偿上限。", "liability_cap"),
+    ("服务商的赔偿总额不得超过[壹]月服务费。", "liability_cap"),
+    # indemnity
+    ("客户违反本协议的，应向服务商足额赔偿。", "customer_indemnity"),
+    ("客户应赔偿服务商所有的损失。", "customer_indemnity"),
+    ("客户应使服务商完全免责。", "customer_indemnity"),
+    # penalties
+    ("客户提前解约的，应支付两倍服务费作为违约金。", "excessive_penalty"),
+])
+def test_idioms_of_one_idea(text, flag):
+    assert flag in flags(text)
+
+
+def test_a_clause_with_two_flags():
+    assert {"unilateral_suspension", "unilateral_termination"} <= flags("服务商有权随时暂停或终止服务。")
+    assert {"unilateral_termination", "non_refundable"} <= flags("客户违规的，服务商有权终止服务，且已付费用不予退还。")
+
+
+@pytest.mark.parametrize("text, not_flag, but", [
+    # the customer's own right to terminate is a protection, not a finding against it
+    ("客户有权单方面终止本协议。", "unilateral_termination", "customer_termination_right"),
+    # the customer's right of first use binds no purchase
+    ("合同期满后，客户对原广告位享有优先使用权。", "exclusivity", None),
+    # a cap on the customer's penalty is not a cap on the vendor's liability
+    ("客户应支付的违约金总额不超过合同金额的百分之十。", "liability_cap", None),
+    # an exclusive remedy is an exclusion, not exclusivity
+    ("服务费减免为客户唯一的、排他性的救济。", "exclusivity", "liability_exclusion"),
+    # the customer's own duty to give notice is not the vendor's advance notice
+    ("客户应提前三十日书面通知服务商。", "advance_notice", None),
+    # ending by agreement is no one's unilateral right
+    ("经双方协商一致，可以解除本协议。", "unilateral_termination", None),
+])
+def test_direction(text, not_flag, but):
+    found = flags(text)
+    assert not_flag not in found
+    if but:
+        assert but in found
+
+
+def test_the_customer_terminates_even_when_it_is_yifang():
+    """Roles come from the text: with the vendor as 甲方 the view swaps the letters."""
+    from analyzer.parties import resolve
+    from analyzer.segment import clauses_of
+    text = ("服务协议\n甲方：杭州青岚软件有限公司\n乙方：________\n一、甲方为乙方提供软件服务。\n"
+            "二、乙方有权在甲方违约时解除本协议。\n")
+    clean, clauses = clauses_of(text)
+    p = resolve(clean.text, clauses)
+    found = {r.code for r in BOOK.rules if match_text(r, "乙方有权在甲方违约时解除本协议。", Context(), p)}
+    assert "customer_termination_right" in found and "unilateral_termination" not in found
