@@ -30,7 +30,7 @@ from .score import clause_scores, risk_score
 from .reading import Reading, read
 from .rules import SEVERITIES, SEVERITY_CN, RuleBook, rulebook
 
-NGRAMS = (1, 3)
+NGRAMS = (2, 3)
 MAX_FEATURES = 12000
 MIN_DF = 2
 MIN_POSITIVES = 6  # a code with fewer positive clauses gets no model
@@ -76,11 +76,12 @@ class Vocabulary:
 
     def vector(self, doc: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(indices, values) of one document's unit-length TF-IDF row."""
-        counts = Counter(self.terms[t] for t in doc if t in self.terms)
-        if not counts:
+        get = self.terms.get
+        pairs = [(i, n) for i, n in ((get(t), n) for t, n in Counter(doc).items()) if i is not None]
+        if not pairs:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        val = np.fromiter(counts.values(), dtype=np.float64, count=len(counts)) * self.idf[idx]
+        idx = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+        val = np.fromiter((n for _, n in pairs), dtype=np.float64, count=len(pairs)) * self.idf[idx]
         return idx, val / np.linalg.norm(val)
 
     def matrix(self, docs: list[list[str]]):

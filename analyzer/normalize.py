@@ -76,21 +76,10 @@ def _foldable() -> tuple[re.Pattern, dict[str, str]]:
 
 
 def fold(text: str) -> str:
-    """Full-width to half-width and compatibility forms to plain ones; same length as the input.
-
-    Clause-sized texts are folded by several stages: those are remembered (a few thousand)."""
-    return _fold_short(text) if len(text) <= 2000 else _fold(text)
-
-
-def _fold(text: str) -> str:
+    """Full-width to half-width and compatibility forms to plain ones; same length as the input."""
     # a scan for the few foldable characters beats str.translate, which looks up every character
     pattern, table = _foldable()
     return pattern.sub(lambda m: table[m.group(0)], text)
-
-
-@functools.lru_cache(maxsize=8192)
-def _fold_short(text: str) -> str:
-    return _fold(text)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:

@@ -55,17 +55,6 @@ def _aligner_key() -> str:
     return h.hexdigest()[:20]
 
 
-def clear_text_caches() -> None:
-    """Forget the per-text memos (folded clauses, parsed clause numbers).
-
-    They serve the stages of one contract that look at the same clause; the benchmark clears
-    them between contracts, since its recombined contracts share clauses far more than real ones."""
-    from .normalize import _fold_short
-    from .segment import _parse_marker
-    for memo in (_fold_short, _parse_marker):
-        memo.cache_clear()
-
-
 def analyze_document(doc: Document, settings: Settings | dict | None = None) -> Analysis:
     s = Settings.resolve(settings)
     clean, clauses = clauses_of(doc.text)

@@ -14,6 +14,7 @@ these readings and over patterns on the view (see ``score``).
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -227,14 +228,16 @@ def _party_words(s: str, lex: Lexicon) -> list[_Party]:
     that opens a comma-clause (after 如, 一旦, …) or follows 由/被 is a subject of what follows;
     one inside a clause only of a verb right after it."""
     out = []
+    breaks = [b.end() for b in CLAUSE_BREAK.finditer(s)]
     for m in lex.parties.finditer(s):
-        before, after = QUANTIFIER.sub("", s[max(0, m.start() - 6):m.start()]), s[m.end():m.end() + 1]
-        agent = any(before.endswith(a) for a in lex.agents)
-        if not agent and (after in lex.possessive or any(before.endswith(o) for o in lex.objects)):
+        before, after = s[max(0, m.start() - 6):m.start()], s[m.end():m.end() + 1]
+        before = QUANTIFIER.sub("", before)
+        agent = before.endswith(lex.agents)
+        if not agent and (after in lex.possessive or before.endswith(lex.objects)):
             continue
         k = m.start()
-        breaks = [b.end() for b in CLAUSE_BREAK.finditer(s, 0, k)]
-        clause_start = breaks[-1] if breaks else 0
+        at = bisect.bisect_right(breaks, k) - 1
+        clause_start = breaks[at] if at >= 0 else 0
         opens = lex.openers.fullmatch(s, clause_start, k) is not None
         out.append(_Party(m.start(), m.end(), lex.party_of[m.group(0)], not (opens or agent)))
     return out

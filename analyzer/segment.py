@@ -66,9 +66,7 @@ def _marker_start() -> frozenset[str]:
     return MARKER_START | {chr(o) for o, f in _fold_table().items() if f in MARKER_START}
 
 
-@functools.lru_cache(maxsize=8192)
 def _parse_marker(line: str) -> Marker | None:
-    # cached: several stages ask of the same lines, and many lines start alike
     s = fold(line)
     for style, pat in MARKERS:
         m = pat.match(s)

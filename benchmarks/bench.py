@@ -61,22 +61,20 @@ def peak_mb(who=resource.RUSAGE_SELF) -> float:
 
 def measure(n: int) -> dict:
     from analyzer.model import Document
-    from analyzer.pipeline import aligner, analyze_document, clear_text_caches
+    from analyzer.pipeline import aligner, analyze_document
     from analyzer.tokens import tokenizer
     texts = synthetic(n)
     chars = sum(map(len, texts))
     tk = tokenizer()
     aligner()
     analyze_document(Document("warm-up.txt", "0" * 64, texts[0], "text"))  # lazy imports and resources
-    # (a) and (b) alternate contract by contract, so a busy spell of the machine weighs on both;
-    # the per-text memos are cleared before each contract: recombined contracts share clauses
-    # far more than real ones, and must not be served from them
+    # (a) and (b) alternate contract by contract, so a busy spell of the machine weighs on both
+    # (no stage keeps memos of texts across contracts, so recombined clauses are read afresh)
     jieba_s = analyze_s = 0.0
     for i, text in enumerate(texts):
         t0 = time.perf_counter()
         tk.cut(text)
         t1 = time.perf_counter()
-        clear_text_caches()
         analyze_document(Document(f"synthetic/{i:06d}.txt", f"{i:064x}", text, "text"))
         t2 = time.perf_counter()
         jieba_s += t1 - t0
