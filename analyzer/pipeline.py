@@ -1,5 +1,5 @@
 """The one place that knows the order of the stages:
-load → normalize → segment → parties → align → checks → terms → score."""
+load → normalize → segment → parties → reading → align → checks → terms → score → second opinion."""
 from __future__ import annotations
 
 import bisect

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -79,3 +81,28 @@ def test_benchmark_command_runs(tmp_path):
     assert figures["growth"]["n_ratio"] == 2 and figures["compare_samples_s"] > 0
     for run in figures["runs"]:
         assert run["ratio_analyze_to_jieba"] > 0 and run["batch_jobs2_per_s"] > 0 and run["peak_mb_batch"] > 0
+
+
+def test_judgement_commands_and_figures(tmp_path):
+    """The README's judgement commands run, the cross-validation prints the figures the README
+    states, and the packaged model is what the refit command makes from the repo's data."""
+    from analyzer.learn import Model, packaged, tokens
+    from analyzer.reading import read
+    cmds = sh_block("## How well it judges")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for cmd in cmds:
+        args = shlex.split(cmd)
+        assert args[0] == "analyzer"
+        if args[1:3] == ["model", "fit"]:
+            args[args.index("--out") + 1] = str(tmp_path)  # the packaged model stays as it is
+        r = subprocess.run([sys.executable, "-m", "analyzer", *args[1:]], cwd=ROOT, capture_output=True,
+                           text=True, timeout=900)
+        assert r.returncode == 0, (cmd, r.stderr)
+        if "--cv" in args:
+            for line in r.stdout.splitlines():
+                if line.startswith(("rules:", "model:", "rules + model:")):
+                    assert line.split(":", 1)[1].strip().split(" | document")[0] in text, line
+    refit = Model.load(tmp_path)
+    docs = [tokens(read(t)) for t in ("服务商有权随时终止本协议。", "客户应按月付款。", "服务商对此不承担责任。")]
+    assert refit.codes == packaged().codes
+    assert np.allclose(refit.confidence(docs), packaged().confidence(docs), atol=1e-6)
