@@ -10,8 +10,9 @@ from .settings import Settings
 
 
 class ContractAnalysis:
-    """One analyzed contract. ``clauses``, ``findings``, ``protections``, ``issues`` and ``terms``
-    are DataFrames; ``model`` is the underlying Analysis record."""
+    """One analyzed contract. ``clauses``, ``findings``, ``protections``, ``second_opinion`` (what only
+    the learned model found), ``issues`` and ``terms`` are DataFrames; ``model`` is the underlying
+    Analysis record."""
 
     def __init__(self, model: Analysis):
         self.model = model
@@ -23,6 +24,7 @@ class ContractAnalysis:
     clauses = property(lambda self: frames.clauses(self.model))
     findings = property(lambda self: frames.findings(self.model))
     protections = property(lambda self: frames.protections(self.model))
+    second_opinion = property(lambda self: frames.second_opinion(self.model))
     issues = property(lambda self: frames.issues(self.model))
     terms = property(lambda self: frames.terms(self.model))
 

@@ -190,10 +190,15 @@ def load_gold(path) -> dict:
         try:
             doc = json.loads(f.read_text(encoding="utf-8"))
             contracts = doc["contracts"]
-            assert isinstance(contracts, dict) and all("sha256" in c and "findings" in c for c in contracts.values())
-        except (OSError, ValueError, KeyError, TypeError, AssertionError) as e:
-            raise SettingsError(f"{f}: not a gold file in the spec's format ({type(e).__name__}); "
-                                "see shared spec: contracts keyed by name, each with sha256 and findings")
+            well_formed = isinstance(contracts, dict) and all(
+                isinstance(c, dict) and {"sha256", "findings", "protections", "document_issues"} <= set(c)
+                for c in contracts.values())
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise SettingsError(f"{f}: cannot read the gold file ({type(e).__name__}: {e}); "
+                                "a gold file is JSON with contracts keyed by name")
+        if not well_formed:
+            raise SettingsError(f"{f}: not a gold file in the spec's format; each contract needs sha256, "
+                                "findings, protections and document_issues")
         merged["contracts"].update(contracts)
         merged["riskier_than"] += doc.get("riskier_than", [])
     return merged

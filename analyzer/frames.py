@@ -44,6 +44,17 @@ def protections(a: Analysis, vendor: str | None = None):
     return _pd().DataFrame(rows, columns=["vendor", "code", "label", "clause_id", "clause", "quote"])
 
 
+def second_opinion(a: Analysis, vendor: str | None = None):
+    """What only the learned model found, with its confidence (for review; not counted)."""
+    book = rulebook()
+    rows = [{"vendor": vendor or a.name, "kind": book.flags[code].kind if code in book.flags else "",
+             "code": code, "label": book.label(code), "confidence": o.confidence, "clause_id": o.clause_id,
+             "clause": a.clause(o.clause_id).label, "quote": o.quote}
+            for o in a.second_opinion for code in [getattr(o, "flag", None) or o.code]]
+    return _pd().DataFrame(rows, columns=["vendor", "kind", "code", "label", "confidence", "clause_id", "clause",
+                                          "quote"])
+
+
 def issues(a: Analysis, vendor: str | None = None):
     rows = [{"vendor": vendor or a.name, "code": i.code, "message": i.message} for i in a.issues]
     return _pd().DataFrame(rows, columns=["vendor", "code", "message"])

@@ -18,6 +18,7 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
+from typing import Mapping
 
 from .model import Clause, evolve
 from .normalize import fold
@@ -27,7 +28,6 @@ from .taxonomy import resource_yaml
 SENTENCES = re.compile(r"[^。；;!?！？]+[。；;!?！？]?")
 _SPACE = re.compile(r"\s")
 QUOTE, UNQUOTE = "[“\"「『]", "[”\"」』]"
-COMPOUNDING, COMPOUND_TAIL = ("用户", "客户", "会员", "平台"), "名端群数量"
 _NON_SPACE = re.compile(r"\S+")
 
 
@@ -73,10 +73,11 @@ def view(text: str, parties: Parties | None = None) -> View:
     if not (p.vendor_words or p.customer_words):
         return View(s, index)
     pattern, to = _party_pattern(p.vendor_words, p.customer_words)
+    compounds = lexicon().compounds
     out, idx, last = [], [], 0
     for m in pattern.finditer(s):
         word, role = m.group(0), to[m.group("w")]
-        if word == role or (m.group("w") in COMPOUNDING and s[m.end():m.end() + 1] in COMPOUND_TAIL):
+        if word == role or s[m.end():m.end() + 1] in compounds.get(m.group("w"), ""):
             continue  # 用户名, 客户端: a word of its own, not the party
         out.append(s[last:m.start()])
         idx.extend(index[last:m.start()])
@@ -143,6 +144,7 @@ class Lexicon:
     immediate: re.Pattern
     negation: re.Pattern
     window: int
+    compounds: Mapping[str, str]  # party word → characters after which it is part of another word
 
 
 def _alternation(words) -> str:
@@ -164,7 +166,7 @@ def lexicon() -> Lexicon:
         modal=re.compile(_alternation(modality_of)), modality_of=modality_of,
         immediate=re.compile(f"(?:{_alternation(data['immediate'])})(?!的)"),
         negation=re.compile(f"(?:{_alternation(data['negations'])})(?:{_alternation(data['negation_fillers'])})?$"),
-        window=int(data["window"]))
+        window=int(data["window"]), compounds=dict(data["compounds"]))
 
 
 # what may stand between an actor and its modal word or verb: adverbs, not a clause

@@ -105,3 +105,11 @@ def test_a_malformed_gold_file_is_one_line(tmp_path):
     r = _cli("eval", str(bad), "data/contracts")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "not a gold file" in r.stderr
+
+
+def test_the_second_opinion_as_a_dataframe(sample_paths):
+    import analyzer
+    a = analyzer.analyze(sample_paths[0])
+    df = a.second_opinion
+    assert list(df.columns) == ["vendor", "kind", "code", "label", "confidence", "clause_id", "clause", "quote"]
+    assert len(df) == len(a.model.second_opinion)
