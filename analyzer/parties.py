@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from .errors import SettingsError
 from .model import Parties
 from .normalize import fold
+from .settings import ROLE_CHOICES
 from .taxonomy import resource_yaml
 
 ROLES = ("甲方", "乙方", "丙方")
-ROLE_CHOICES = ("甲方", "乙方")
 
 
 @functools.lru_cache(maxsize=1)
