@@ -11,6 +11,7 @@ import bisect
 import functools
 import re
 import unicodedata
+from importlib import resources
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -42,8 +43,18 @@ class Text:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+@functools.lru_cache(maxsize=1)
+def simplified() -> dict[str, str]:
+    """Traditional characters and their simplified forms (resources/t2s.txt): a contract in
+    traditional characters is matched by rules written in simplified ones."""
+    text = (resources.files("analyzer") / "resources" / "t2s.txt").read_text(encoding="utf-8")
+    return {line[0]: line[1] for line in text.splitlines() if len(line) == 2 and not line.startswith("#")}
+
+
 def fold_char(ch: str) -> str:
     o = ord(ch)
+    if ch in simplified():
+        return simplified()[ch]
     if 0xFF01 <= o <= 0xFF5E:
         return chr(o - 0xFEE0)
     if ch in "\u3000\xa0\u2002\u2003\u2009":
@@ -55,7 +66,7 @@ def fold_char(ch: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _fold_table() -> dict[int, str]:
+def fold_table() -> dict[int, str]:
     """Every BMP character that folds to another single character."""
     table = {}
     for o in range(0x80, 0x10000):
@@ -71,12 +82,13 @@ def _fold_table() -> dict[int, str]:
 @functools.lru_cache(maxsize=1)
 def _foldable() -> tuple[re.Pattern, dict[str, str]]:
     """The characters that fold, as one character class, and what each folds to."""
-    table = {chr(o): f for o, f in _fold_table().items()}
+    table = {chr(o): f for o, f in fold_table().items()}
     return re.compile("[" + "".join(map(re.escape, sorted(table))) + "]"), table
 
 
 def fold(text: str) -> str:
-    """Full-width to half-width and compatibility forms to plain ones; same length as the input."""
+    """Full-width to half-width, compatibility forms to plain ones and traditional characters to
+    simplified ones; same length as the input."""
     # a scan for the few foldable characters beats str.translate, which looks up every character
     pattern, table = _foldable()
     return pattern.sub(lambda m: table[m.group(0)], text)

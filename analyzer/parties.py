@@ -54,7 +54,8 @@ def _label_pattern() -> re.Pattern:
 # "委托方（甲方）：…", "【受托方】（乙方）：…": the letter in brackets after a role word is the label
 ROLE_IN_BRACKETS = re.compile(r"[【\[]?[\u4e00-\u9fff]{1,6}[】\]]?\s*[(（]\s*([甲乙丙])\s*方\s*[)）](?=\s*[:：])")
 NOT_A_NAME = re.compile(r"^(?:\(|（)?(?:以下简称|盖章|签章|签字|公章)|^[_\s.．…【】\[\]]*$")
-NAME_END = re.compile(r"\s{2,}|[(（](?:以下|下称|简称)|\s*[(（](?:盖章|签章|签字|公章|客户|用户)[)）]")
+NAME_END = re.compile(r"\s{2,}|[(（](?:以下|下称|简称)|\s*[(（](?:盖章|签章|签字|公章|客户|用户)[)）]"
+                      r"|\s+[\u4e00-\u9fff]{2,8}\s*[:：]")  # or where the next field's label starts
 
 
 def _clean_name(value: str) -> str | None:
@@ -120,19 +121,29 @@ def columns(lines: list[str]) -> dict[str, str | None]:
 
 DEFINITION = re.compile(r"[(（](?P<inner>[^（()）\n]{0,60}?)[)）]")
 DEFINES = re.compile(r"(?:以下|下文|下|以上)?(?:简称|称为|统称|合称|称)(?:为)?[:：]?")
-QUOTED = re.compile(r"[“\"「『‘']\s*(?P<q>[^”\"」』’'\s]{1,16}?)\s*[”\"」』’']")
+QUOTED = re.compile(r"[“\"「『‘']\s*(?P<q>[^”\"」』’'\s]{1,16}?|[A-Za-z][A-Za-z0-9.&\- ]{1,40}?[A-Za-z0-9.])\s*[”\"」』’']")
 BARE = re.compile(r"^(?P<q>[\u4e00-\u9fffA-Za-z]{1,12})")
 # the words of a sentence before the name it speaks of ("本协议为X", "…全资子公司X", "…授权X")
 LEAD = re.compile(r"^.*?(?:是由|由|本协议为|本协议是|协议为|条款是|购买|选择|使用|感谢您|欢迎您与|您与|您和|授权|"
-                  r"全资子公司|子公司|旗下|委托|提供方|提供商|运营方)|^[)）]+[与和及]?")
+                  r"全资子公司|子公司|旗下|委托|提供方|提供商|运营方|承运人|承运方|归属于|属于|是指|系指|即指|指|[】\]］])|^[)）]+[与和及]?")
 # a name in Latin letters right before a bracket: "FedRoad.com Logistics（以下简称本公司）"
 LATIN_NAME = re.compile(r"(?<![A-Za-z0-9.&\- ])[A-Za-z][A-Za-z0-9.&\- ]{1,60}[A-Za-z0-9.]$")
+# a name in quotes right before a bracket: "“悠哉工作网”（域名为…，以下简称“悠哉工作”）"
+QUOTED_NAME = re.compile(r"[“\"「]([^”\"」，,。；\s]{2,20})[”\"」]\s*$")
 # a definitions list: "1.中译语通科技（北京）有限公司：以下简称“甲方”。"
 DEFINITION_LINE = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、]\s*)?(?P<full>[^:：\n，,。]{2,40}?)[:：]"
                              r"[^\n]{0,60}?(?:以下简称|下称|简称)[为:：]?[“\"「](?P<short>[^”\"」\n]{1,16})[”\"」]")
 
 
 PLACEHOLDER = re.compile(r"(?:[×xX*＊_＿]{2}|某某)$")
+
+
+@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
+def latin_org() -> re.Pattern:
+    """A name in Latin letters with a company's legal form (LLC, Ltd., Inc., Pte. Ltd. …)."""
+    forms = "|".join(map(re.escape, vocabulary()["latin_org_endings"]))
+    return re.compile(rf"^[A-Za-z][A-Za-z0-9.&,\- ]*?\b(?:{forms})$", re.I)
 
 
 @functools.lru_cache(maxsize=1)
@@ -147,6 +158,9 @@ def full_name(before: str) -> str | None:
     latin = LATIN_NAME.search(before.rstrip())
     if latin and len(latin.group(0).split()) >= 2:
         return latin.group(0).strip()
+    quoted = QUOTED_NAME.search(before)
+    if quoted:
+        return quoted.group(1)
     run = re.split(r"[，,。；;：:、“”\"《》\s]", before)[-1]
     m = _org().search(run)
     if not m or PLACEHOLDER.search(run, 0, m.start()):
@@ -243,18 +257,20 @@ def detect_vendor_role(text: str, votes: Counter | None = None) -> tuple[str | N
 
 # the reader of a vendor's own terms, in the phrases that name the vendor beside it
 READER = r"(?:您|你|用户|客户|订户|会员|商户|其注册用户|其用户)(?:[(（][^（()）]{0,20}[)）])?"
-_NAME = r"(?P<name>[^，,。；;：:、“”\"《》\s（()）]{2,40}?)"
+# a name: no punctuation, but a place in brackets inside it ("无忧帮帮（深圳）科技有限公司"), in quotes or not
+_NAME = (r"[“\"]?(?P<name>[A-Za-z][A-Za-z0-9.&\-]*(?: [A-Za-z0-9.&\-]+)+"
+         r"|(?:[^，,。；;：:、“”\"《》\s（()）【】［］\[\]]|[(（][\u4e00-\u9fff]{2,4}[)）]){2,40}?)[”\"]?")
 _DEFINED = r"(?:[(（][^（()）]{0,40}[)）])?"
 # a name starts after punctuation or at a line's start, and may carry its definition in brackets
-NAME_SLOT = rf"(?<![^，,。；;：:、“”\"《》\s（()）!！?？]){_NAME}{_DEFINED}"
-AGREE = r"(?:已经|已|将)?(?:之间|共同|签署|签订|订立|达成|就)"
+NAME_SLOT = rf"(?<![^，,。；;：:、“”\"《》\s（()）【】［］\[\]!！?？]){_NAME}{_DEFINED}"
+AGREE = r"(?:运营方|运营者|运营商)?(?:已经|已|将)?(?:之间|共同|签署|签订|订立|达成|就)"
 NAMED_PROVIDER = (
     re.compile(rf"{READER}(?:与|和){_NAME}{_DEFINED}{AGREE}"),
     re.compile(rf"{NAME_SLOT}[，,]?(?:与|和){READER}{AGREE}"),
-    re.compile(rf"感谢{READER}(?:选择|使用){_NAME}(?:的|为|提供|[，,。])"),
+    re.compile(rf"感谢{READER}(?:选择|使用|选用){_NAME}(?:的|为|提供|[，,。])"),
     re.compile(rf"{NAME_SLOT}(?:向|为|给){READER}提供"),
     re.compile(rf"(?:购买|使用|选择){_NAME}{_DEFINED}(?:提供|运作|运营)的"),
-    re.compile(rf"由{_NAME}{_DEFINED}(?:负责)?(?:运营|经营|提供)"),
+    re.compile(rf"由{_NAME}{_DEFINED}(?:负责)?(?:研发|开发)?(?:运营|经营|提供)"),
 )
 NOT_A_SLOT_NAME = re.compile(r"^[的之其该本此各等及与和或并]|^(?:本协议|本条款|双方|对方|他人|第三方)|^[甲乙丙]方$")
 
@@ -385,6 +401,8 @@ def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
         if paid and paid not in customer.names:
             vendor.names.insert(0, paid)
             vendor.add(name=paid)
+    if not vendor.names:
+        _unnamed_vendor(text, defs, role, vendor, customer)
     _self_references(squash(folded), role, vendor, customer)
     vendor_name = _best_name(vendor.names, text, folded)
     if vendor_name:
@@ -473,13 +491,33 @@ def _named_provider(text: str, folded: str, defs, vendor: _Side) -> None:
     known = {squash(fold(w)) for full, shorts in defs for w in shorts + ((full,) if full else ())}
     earlier, vendor.names = vendor.names, []
     for name in sorted(named_providers(folded[:4000], known), key=lambda n: not _org().search(n)):
-        group = next((g for g in defs if name in g[1] or (g[0] and name in (squash(fold(g[0])),))), None)
+        group = next((g for g in defs if name in g[1] or (g[0] and name == squash(fold(g[0])))
+                      or any(len(short) >= 2 and name.startswith(short) for short in g[1])), None)
         if group is not None:
             vendor.add(name=group[0] or name, words=group[1])
             continue
         k = folded.find(name)
         vendor.add(name=text[k:k + len(name)] if k >= 0 else name)
     vendor.names += [n for n in earlier if n not in vendor.names]
+
+
+def _is_org(name: str) -> bool:
+    return bool(_org().search(fold(name)) or latin_org().search(name.strip()))
+
+
+def _unnamed_vendor(text: str, defs, role, vendor: _Side, customer: _Side) -> None:
+    """A vendor no phrase named: in terms without 甲方/乙方, the company the text defines; else the
+    company in the letterhead (the first lines), as the drafter of its own form."""
+    if role is None:
+        group = next(((f, shorts) for f, shorts in defs if f and _is_org(f) and f not in customer.names), None)
+        if group is not None:
+            vendor.add(name=group[0], words=group[1])
+            return
+    for line in text.strip().splitlines()[:3]:
+        line = line.strip()
+        if 4 <= len(line) <= 40 and _is_org(line) and line not in customer.names:
+            vendor.add(name=line)
+            return
 
 
 def _self_references(squeezed: str, role, vendor: _Side, customer: _Side) -> None:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Clause, evolve
-from .normalize import ROLE_LABEL as SIGNATURE_START, Text, fold, normalize
+from .normalize import ROLE_LABEL as SIGNATURE_START, Text, fold, fold_table, normalize
 from .numerals import cn_to_int
 
 CN = "一二三四五六七八九十百零〇两"
@@ -62,8 +62,7 @@ def parse_marker(line: str) -> Marker | None:
 @functools.lru_cache(maxsize=1)
 def _marker_start() -> frozenset[str]:
     """MARKER_START and every character that folds to one of them (full-width digits, "（")."""
-    from .normalize import _fold_table
-    return MARKER_START | {chr(o) for o, f in _fold_table().items() if f in MARKER_START}
+    return MARKER_START | {chr(o) for o, f in fold_table().items() if f in MARKER_START}
 
 
 def _parse_marker(line: str) -> Marker | None:

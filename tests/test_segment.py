@@ -150,11 +150,19 @@ def test_fee_table_stays_one_block():
 
 
 def test_fold_is_the_fold_table_applied_to_every_character():
-    from analyzer.normalize import _fold_table
+    from analyzer.normalize import fold_table
     s = "ＡＢＣ１２３：（一）甲方\u3000乙方，①⑴ fi ｶ" * 3
-    assert fold(s) == s.translate(_fold_table()) and fold(s * 200) == (s * 200).translate(_fold_table())
+    assert fold(s) == s.translate(fold_table()) and fold(s * 200) == (s * 200).translate(fold_table())
 
 
 def test_fold_keeps_length():
     s = "ＡＢＣ１２３：　（一）"
     assert len(fold(s)) == len(s) and fold(s) == "ABC123: (一)"
+
+
+def test_traditional_characters_fold_to_simplified_ones_one_for_one():
+    from analyzer.normalize import fold
+    text = "服務條款：本公司有權隨時終止服務，已付費用不予退還。"
+    assert fold(text) == "服务条款:本公司有权随时终止服务,已付费用不予退还。"
+    assert len(fold(text)) == len(text)
+    assert fold("著作权归乙方所有") == "著作权归乙方所有"  # a simplified text is left as it is
