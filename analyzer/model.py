@@ -115,6 +115,7 @@ class Parties:
     vendor_words: tuple[str, ...] = ()
     customer_words: tuple[str, ...] = ()
     definitions: tuple[tuple[str, ...], ...] = ()
+    addresses_reader: bool = False  # the text speaks to the customer as 您: the vendor's own terms
 
     @property
     def vendor(self) -> str | None:

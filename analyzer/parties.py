@@ -271,6 +271,7 @@ NAMED_PROVIDER = (
     re.compile(rf"{NAME_SLOT}(?:向|为|给){READER}提供"),
     re.compile(rf"(?:购买|使用|选择){_NAME}{_DEFINED}(?:提供|运作|运营)的"),
     re.compile(rf"由{_NAME}{_DEFINED}(?:负责)?(?:研发|开发)?(?:运营|经营|提供)"),
+    re.compile(rf"双方(?:为|是){_NAME}{_DEFINED}(?:与|和)[^，,。；]{{0,8}}?{READER}"),
 )
 NOT_A_SLOT_NAME = re.compile(r"^[的之其该本此各等及与和或并]|^(?:本协议|本条款|双方|对方|他人|第三方)|^[甲乙丙]方$")
 
@@ -291,11 +292,13 @@ def named_providers(head: str, known: set[str] = frozenset()) -> list[str]:
     """The providers a vendor's own terms name beside their reader ("您与X之间", "X为您提供",
     "由X负责运营"), in order of appearance: names of organisations, names the text defines
     (``known``), and short ones it uses at least three times (a brand: 腾讯云, 阿里云)."""
+    v = vocabulary()
+    generic_words = set(v["vendor_self"] + v["customer_self"] + v["vendor_roles"] + v["customer_roles"])
     found = []
     for pat in NAMED_PROVIDER:
         for m in pat.finditer(head):
             name = _slot_name(m.group("name"))
-            if NOT_A_SLOT_NAME.search(name) or PLACEHOLDER.search(name) or "__" in name:
+            if NOT_A_SLOT_NAME.search(name) or PLACEHOLDER.search(name) or "__" in name or name in generic_words:
                 continue
             if _org().search(name) or name in known or (len(name) <= 12 and head.count(name) >= 3):
                 found.append((m.start(), name))
@@ -411,6 +414,7 @@ def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
     if not evidence:
         evidence = f"the provider is named beside its reader: {vendor_name}" if vendor_name else "no provider found"
     return Parties(
+        addresses_reader=len(re.findall("[您你]", folded)) >= 3,
         names=names, signature_names=signature, vendor_role=role, customer_role=customer.role,
         role_evidence=evidence, vendor_name=vendor_name, customer_name=_best_name(customer.names, text, folded),
         vendor_words=_words(vendor.words - customer.words), customer_words=_words(customer.words),
@@ -530,6 +534,8 @@ def _self_references(squeezed: str, role, vendor: _Side, customer: _Side) -> Non
             continue
         if role is None or word in v["vendor_only"] or len(re.findall(f"{word}(?:{acts})", squeezed)) >= 2:
             vendor.add(words=[word])
+    if role is None and len(re.findall(f"{BLANK}(?:{acts})", squeezed)) >= 2:
+        vendor.add(words=[BLANK])  # a template's name left as a blank: "________有权终止…"
     reader = v["customer_self"] + (v["customer_roles"] if role is None else [])
     customer.add(words=[w for w in reader if w not in vendor.words and (role is None or w in ("您", "你"))])
     if role is None:
@@ -555,6 +561,9 @@ def _subsequence(word: str, name: str) -> bool:
     """Every character of ``word`` in ``name``, in order, with its first two characters together."""
     it = iter(name)
     return len(word) >= 3 and word[:2] in name and all(ch in it for ch in word)
+
+
+BLANK = "________"
 
 
 def _best_name(candidates: list[str], text: str, folded: str) -> str | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 from .model import Clause, evolve
@@ -175,12 +175,15 @@ CLAUSE_BREAK = re.compile(r"[,，:：]")
 DEMONSTRATIVES = "其该此所这上前"
 QUANTIFIER = re.compile(r"(?:任何|其他|其它|所有|相关|各|该|此)$")
 PASSIVE = re.compile(r"被(?:[^甲乙]{0,2})$")
-NOMINAL = re.compile(r"时|后|之后|以后|之前|之日|期间|之时|当日|情况|情形|事宜")
+NOMINAL = re.compile(r"时|后|之后|以后|之前|前|之日|期间|之时|当日|情况|情形|事宜")
+LIST_AHEAD = re.compile(r"以下|下列|下述|如下")
+# a lead-in that lists measures ("乙方有权采取以下措施："), not grounds ("发生下列情形的：")
+MEASURES = re.compile(r"(?:措施|方式|处理|处罚|行动|操作)[^，,]{0,6}$|采取|包括")
 NUMBERING = r"[\s\d.．、)）(（一二三四五六七八九十第条款a-zA-Z]*"
 BY_NEED = re.compile(r"根据[^，,。；]{0,40}?需要")  # "根据业务发展需要": a reason, not a modal 需
 # modal characters inside other words: 相应, 应付金额, 许可, 可用, 不可抗力, 有权机关
 NOT_MODAL = re.compile(r"[相对响供回答适反效理照呼]应|应(?:用|急|收|付(?:金额|款项|未付|费用|账款))|[许认]可"
-                       r"|可(?:用|靠|行|见|抗|信|控|视|能性)|不可抗力|有权(?:机关|部门|机构)|需求|须知")
+                       r"|可(?:用|靠|行|见|抗|信|控|视|能性|得)|不可抗力|有权(?:机关|部门|机构)|需求|须知")
 BRACKETED = re.compile(r"[(（【\[][^()（）【】\[\]]*[)）】\]]")
 
 
@@ -281,5 +284,62 @@ def read(text: str, parties: Parties | None = None) -> Reading:
 
 
 def read_all(clauses: tuple[Clause, ...], parties: Parties) -> tuple[Clause, ...]:
-    """Every clause with its reading (the pipeline's stage)."""
-    return tuple(evolve(c, reading=read(c.text, parties)) for c in clauses)
+    """Every clause with its reading (the pipeline's stage). The items of a list introduced by
+    "乙方有权采取以下措施：" are read as the vendor's acts with that right."""
+    out: list[Clause] = []
+    by_id: dict[str, Clause] = {}
+    for c in clauses:
+        r = read(c.text, parties)
+        parent = by_id.get(c.parent) if c.parent else None
+        lead = lead_in(parent.reading) if parent is not None else None
+        if lead is not None:
+            r = _inherit(r, lead)
+        elif parent is not None and disclaims(parent.reading):
+            r = _excluded(r)
+        c = evolve(c, reading=r)
+        by_id[c.id] = c
+        out.append(c)
+    return tuple(out)
+
+
+def lead_in(r: Reading) -> tuple[str, str] | None:
+    """The (actor, modality) with which a clause ending in a colon introduces its list."""
+    if not r.sentences or not r.view.text.rstrip().endswith((":", "：")):
+        return None
+    s = r.sentences[-1].text.rstrip(":： ")
+    if not MEASURES.search(s):
+        return None  # a list of grounds ("发生下列情形之一的"), not of what the vendor may do
+    lex = lexicon()
+    modal = None
+    for m in lex.modal.finditer(s):
+        modal = m
+    if modal is None:
+        return None
+    actor, _ = _actor(s, _subjects(s, lex), modal.start(), lex)
+    modality = lex.modality_of[modal.group(0)]
+    return (actor, modality) if actor and modality in ("right", "will") else None
+
+
+def disclaims(r: Reading) -> bool:
+    """A clause ending in a colon whose last sentence has the vendor disclaim liability
+    ("下列情况，乙方不承担责任："): the items of its list are what the vendor is not liable for."""
+    if not r.sentences or not r.view.text.rstrip().endswith((":", "：")) or not LIST_AHEAD.search(r.view.text):
+        return False
+    return any(a.actor in ("vendor", None) and (a.action == "disclaim" or (a.action in ("bear", "indemnify")
+               and (a.negated or a.modality == "exempt"))) for a in r.sentences[-1].acts)
+
+
+def _excluded(r: Reading) -> Reading:
+    """An item of a list of what the vendor is not liable for: read as the vendor's disclaimer."""
+    sentences = tuple(replace(s, acts=s.acts + (Act("disclaim", "vendor", None, False, 0, len(s.text)),))
+                      for s in r.sentences[:1]) + r.sentences[1:]
+    return Reading(r.view, sentences)
+
+
+def _inherit(r: Reading, lead: tuple[str, str]) -> Reading:
+    """Acts nobody does, with no modal word, done by the lead-in's actor with its modality."""
+    actor, modality = lead
+    sentences = tuple(replace(s, acts=tuple(replace(a, actor=actor, modality=modality)
+                                            if a.actor is None and a.modality is None else a for a in s.acts))
+                      for s in r.sentences)
+    return Reading(r.view, sentences)

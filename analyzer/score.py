@@ -101,10 +101,10 @@ def _explain(book: RuleBook, rule: Rule, clause: Clause, quote: str, severity: s
 def context(parties: Parties, book: RuleBook) -> Context:
     """What the rules know of a contract beyond its sentences."""
     named = parties.vendor is not None
+    online = parties.vendor_role is None and (named or parties.addresses_reader)
     return Context(parties.vendor, parties.customer, float(book.defaults["penalty_screen_pct"]),
                    float(book.defaults["penalty_daily_pct"]),
-                   standard_form=named and (parties.vendor_role is None or parties.customer is None),
-                   click_through=named and parties.vendor_role is None)
+                   standard_form=online or (named and parties.customer is None), click_through=online)
 
 
 def reading_of(clause: Clause, parties: Parties) -> Reading:
