@@ -26,9 +26,9 @@ import numpy as np
 from .errors import ResourceError
 from .evaluate import evaluate, per_code
 from .model import Analysis, Finding, Protection
-from .score import clause_scores, risk_score
 from .reading import Reading, read
 from .rules import SEVERITIES, SEVERITY_CN, RuleBook, rulebook
+from .score import clause_scores, risk_score
 
 NGRAMS = (2, 3)
 MAX_FEATURES = 12000

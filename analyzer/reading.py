@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from .model import Clause, evolve
+from .model import Clause, Parties, evolve
 from .normalize import fold
-from .parties import Parties, generic
+from .parties import generic
 from .taxonomy import resource_yaml
 
 SENTENCES = re.compile(r"[^。；;!?！？]+[。；;!?！？]?")
