@@ -12,6 +12,7 @@ rules and model contract by contract, each contract judged by a model fitted wit
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import re
@@ -76,12 +77,11 @@ class Vocabulary:
 
     def vector(self, doc: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(indices, values) of one document's unit-length TF-IDF row."""
-        get = self.terms.get
-        pairs = [(i, n) for i, n in ((get(t), n) for t, n in Counter(doc).items()) if i is not None]
-        if not pairs:
+        ids = np.fromiter(map(self.terms.get, doc, itertools.repeat(-1)), dtype=np.int64, count=len(doc))
+        idx, counts = np.unique(ids[ids >= 0], return_counts=True)
+        if not len(idx):
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        idx = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
-        val = np.fromiter((n for _, n in pairs), dtype=np.float64, count=len(pairs)) * self.idf[idx]
+        val = counts * self.idf[idx]
         return idx, val / np.linalg.norm(val)
 
     def matrix(self, docs: list[list[str]]):
