@@ -53,7 +53,7 @@ def _label_pattern() -> re.Pattern:
 
 # "委托方（甲方）：…", "【受托方】（乙方）：…": the letter in brackets after a role word is the label
 ROLE_IN_BRACKETS = re.compile(r"[【\[]?[\u4e00-\u9fff]{1,6}[】\]]?\s*[(（]\s*([甲乙丙])\s*方\s*[)）](?=\s*[:：])")
-NOT_A_NAME = re.compile(r"^(?:\(|（)?(?:以下简称|盖章|签章|签字|公章)|^[_\s.．…【】\[\]]*$")
+NOT_A_NAME = re.compile(r"^(?:\(|（)?(?:以下简称|盖章|签章|签字|公章)|^[_\s.．…【】\[\]—－\-–/]*$")
 NAME_END = re.compile(r"\s{2,}|[(（](?:以下|下称|简称)|\s*[(（](?:盖章|签章|签字|公章|客户|用户)[)）]"
                       r"|\s+[\u4e00-\u9fff]{2,8}\s*[:：]")  # or where the next field's label starts
 
@@ -272,6 +272,8 @@ NAMED_PROVIDER = (
     re.compile(rf"(?:购买|使用|选择){_NAME}{_DEFINED}(?:提供|运作|运营)的"),
     re.compile(rf"由{_NAME}{_DEFINED}(?:负责)?(?:研发|开发)?(?:运营|经营|提供)"),
     re.compile(rf"双方(?:为|是){_NAME}{_DEFINED}(?:与|和)[^，,。；]{{0,8}}?{READER}"),
+    re.compile(rf"由{_NAME}{_DEFINED}(?:创立|创办|设立)"),
+    re.compile(rf"(?:所有权|经营权|运营权)[^。；]{{0,10}}(?:归|属于){_NAME}{_DEFINED}所有"),
 )
 NOT_A_SLOT_NAME = re.compile(r"^[的之其该本此各等及与和或并]|^(?:本协议|本条款|双方|对方|他人|第三方)|^[甲乙丙]方$")
 
@@ -288,6 +290,12 @@ def _slot_name(raw: str) -> str:
     return re.split(r"及/或|及|/|或|和|以及", name)[0] or raw
 
 
+@functools.lru_cache(maxsize=1)
+def _verbs() -> frozenset[str]:
+    """The action words of the reading vocabulary: never a name ("暂停、终止向您提供服务")."""
+    return frozenset(w for words in resource_yaml("reading.yaml")["actions"].values() for w in words)
+
+
 def named_providers(head: str, known: set[str] = frozenset()) -> list[str]:
     """The providers a vendor's own terms name beside their reader ("您与X之间", "X为您提供",
     "由X负责运营"), in order of appearance: names of organisations, names the text defines
@@ -298,7 +306,8 @@ def named_providers(head: str, known: set[str] = frozenset()) -> list[str]:
     for pat in NAMED_PROVIDER:
         for m in pat.finditer(head):
             name = _slot_name(m.group("name"))
-            if NOT_A_SLOT_NAME.search(name) or PLACEHOLDER.search(name) or "__" in name or name in generic_words:
+            if (NOT_A_SLOT_NAME.search(name) or PLACEHOLDER.search(name) or "__" in name or name in generic_words
+                    or name in _verbs()):
                 continue
             if _org().search(name) or name in known or (len(name) <= 12 and head.count(name) >= 3):
                 found.append((m.start(), name))
@@ -391,6 +400,8 @@ def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
     head = [c.text for c in clauses[:first_numbered]]
     tail = [c.text for c in clauses if c.style == "signature"]
     names, signature = labels(head), labels(tail)
+    if not any(names.values()):  # the parties listed inside the first numbered clause ("一、合同主体")
+        names = labels(text.splitlines()[:24]) or names
     defs = definitions(text)
     role, evidence = _vendor_role(text, names, signature, vendor_role)
     vendor, customer = _sides(role, names, signature, bracket_roles(head + tail))
