@@ -170,7 +170,7 @@ def lexicon() -> Lexicon:
 
 
 # what may stand between an actor and its modal word or verb: adverbs, not a clause
-ADJACENT = re.compile(r"(?:均|亦|也|则|即|仍|还|都|同样|依法|依约|另行|自行|随时|立即|直接|单方面?|[,，]?同时)*")
+ADJACENT = re.compile(r"(?:均|亦|也|则|即|仍|还|都|同样|依法|依约|另行|自行|随时|立即|直接|单方面?|概|一概|皆|将|[,，]?同时)*")
 CLAUSE_BREAK = re.compile(r"[,，:：]")
 DEMONSTRATIVES = "其该此所这上前"
 QUANTIFIER = re.compile(r"(?:任何|其他|其它|所有|相关|各|该|此)$")
@@ -199,9 +199,13 @@ def read_sentence(s: str, lex: Lexicon | None = None) -> tuple[Act, ...]:
     """The acts of one view sentence."""
     lex = lex or lexicon()
     parties = _subjects(s, lex)
-    hidden = [m.span() for pat in (BRACKETED, BY_NEED, NOT_MODAL) for m in pat.finditer(s)]
+    found = list(lex.actions.finditer(s))
+    # asides, reasons, modal characters inside other words, and the action words themselves
+    # ("禁止使用" is a measure, not a prohibition) hold no modal word
+    hidden = [m.span() for pat in (BRACKETED, BY_NEED, NOT_MODAL) for m in pat.finditer(s)] + [m.span() for m in found]
+    breaks = [b.end() for b in CLAUSE_BREAK.finditer(s)]
     acts: list[Act] = []
-    for m in lex.actions.finditer(s):
+    for m in found:
         if NOMINAL.match(s, m.end()):
             continue  # "协议终止后", "调整情况": when it happens, not an act
         actor, at = _actor(s, parties, m.start(), lex)
@@ -214,7 +218,8 @@ def read_sentence(s: str, lex: Lexicon | None = None) -> tuple[Act, ...]:
                 continue  # 将 as 把: "将甲方的账户冻结"
             if not any(a <= mm.start() and mm.end() <= b <= m.start() for a, b in hidden):
                 modal = mm  # the last one before the verb, outside a closed bracket
-        negated = _negated(s, modal.start() if modal else None, m.start(), lex, low)
+        clause_start = breaks[bisect.bisect_right(breaks, m.start()) - 1] if breaks and breaks[0] <= m.start() else 0
+        negated = _negated(s, modal.start() if modal else None, m.start(), lex, min(low, clause_start))
         immediate = lex.immediate.search(s, low, m.start()) is not None
         modality = lex.modality_of[modal.group(0)] if modal else None
         if modality is None and acts and acts[-1].actor == actor:  # "乙方有权暂停…、注销…，并收回…"
