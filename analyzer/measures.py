@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .numerals import to_number
+from .parties import is_org
 from .terms import penalties
 
 
@@ -36,9 +37,9 @@ class Measured:
 
 def penalty(sentence: str, m: re.Match, context: Context) -> Measured | None:
     """A penalty on the customer at or above the screen, a daily rate at or above the daily
-    screen, or a fixed fine."""
+    screen, a fixed fine, or the unused fees kept as the penalty."""
     pens = [p for p in penalties(sentence) if p.payer in ("customer", "either")
-            and ((p.pct is not None and p.pct >= context.penalty_screen_pct) or p.fixed is not None
+            and ((p.pct is not None and p.pct >= context.penalty_screen_pct) or p.fixed is not None or p.forfeits
                  or (p.daily is not None and p.daily >= context.penalty_daily_pct))]
     if not pens:
         return None
@@ -63,6 +64,8 @@ def vendor_seat(sentence: str, m: re.Match, context: Context) -> Measured | None
     vendor, customer = context.vendor or "", context.customer or ""
     if seat in SIGNING_PLACE:
         return Measured() if context.click_through else None
+    if is_org(seat):  # "向X有限公司所在地法院起诉": the court of a company that is not the customer
+        return None if customer and (customer in seat or seat in customer) else Measured()
     places = [seat[-n:] for n in (4, 3, 2) if len(seat) >= n]
     places += [c.group(1)[-n:] for c in CITY.finditer(seat) for n in (3, 2)]
     if any(p in customer for p in places) or "甲方" in seat:

@@ -54,6 +54,8 @@ def _label_pattern() -> re.Pattern:
 # "委托方（甲方）：…", "【受托方】（乙方）：…": the letter in brackets after a role word is the label
 ROLE_IN_BRACKETS = re.compile(r"[【\[]?[\u4e00-\u9fff]{1,6}[】\]]?\s*[(（]\s*([甲乙丙])\s*方\s*[)）](?=\s*[:：])")
 NOT_A_NAME = re.compile(r"^(?:\(|（)?(?:以下简称|盖章|签章|签字|公章)|^[_\s.．…【】\[\]—－\-–/]*$")
+# a value that is only a note in brackets says who signs, and is neither a name nor a blank ("乙方：（学员）")
+ONLY_A_NOTE = re.compile(r"^\s*[(（][^()（）_]+[)）]\s*$")
 NAME_END = re.compile(r"\s{2,}|[(（](?:以下|下称|简称)|\s*[(（](?:盖章|签章|签字|公章|客户|用户)[)）]"
                       r"|\s+[\u4e00-\u9fff]{2,8}\s*[:：]")  # or where the next field's label starts
 
@@ -91,6 +93,8 @@ def labels(lines: list[str]) -> dict[str, str | None]:
         line = ROLE_IN_BRACKETS.sub(r"\1方", line)
         for m in pattern.finditer(line):
             role = re.sub(r"\s", "", m.group("role"))
+            if ONLY_A_NOTE.match(m.group("value")):
+                continue
             if not found.get(role):
                 found[role] = _clean_name(m.group("value"))
     for role, name in columns(lines).items():
@@ -256,7 +260,7 @@ def detect_vendor_role(text: str, votes: Counter | None = None) -> tuple[str | N
 
 
 # the reader of a vendor's own terms, in the phrases that name the vendor beside it
-READER = r"(?:您|你|用户|客户|订户|会员|商户|其注册用户|其用户)(?:[(（][^（()）]{0,20}[)）])?"
+READER = r"(?:您|你|贵司|贵方|贵单位|用户|客户|订户|会员|商户|其注册用户|其用户)(?:[(（][^（()）]{0,20}[)）])?"
 # a name: no punctuation, but a place in brackets inside it ("无忧帮帮（深圳）科技有限公司"), in quotes or not
 _NAME = (r"[“\"]?(?P<name>[A-Za-z][A-Za-z0-9.&\-]*(?: [A-Za-z0-9.&\-]+)+"
          r"|(?:[^，,。；;：:、“”\"《》\s（()）【】［］\[\]]|[(（][\u4e00-\u9fff]{2,4}[)）]){2,40}?)[”\"]?")
@@ -514,9 +518,28 @@ def _named_provider(text: str, folded: str, defs, vendor: _Side) -> None:
         k = folded.find(name)
         vendor.add(name=text[k:k + len(name)] if k >= 0 else name)
     vendor.names += [n for n in earlier if n not in vendor.names]
+    _acting_group(folded, defs, vendor)
 
 
-def _is_org(name: str) -> bool:
+def _acting_group(folded: str, defs, vendor: _Side) -> None:
+    """When the phrase names the vendor jointly with another ("X与固守大数据有限公司为您提供"), the
+    company the text defines and makes act (固守有权…) is the vendor."""
+    if not vendor.names:
+        return
+    acts = "|".join(vocabulary()["acts"])
+    squeezed = squash(folded)
+    scored = [(sum(len(re.findall(f"{re.escape(s)}(?:{acts})", squeezed)) for s in shorts), full, shorts)
+              for full, shorts in defs if full and _org().search(fold(full))]
+    if not scored:
+        return
+    n, full, shorts = max(scored, key=lambda t: t[0])
+    if n >= 2 and vendor.names[0] not in full and any(s in vendor.names[0] for s in shorts):
+        vendor.names.insert(0, full)
+        vendor.add(name=full, words=shorts)
+
+
+def is_org(name: str) -> bool:
+    """Whether ``name`` names an organisation (ends as a company, a school, "Ltd." does)."""
     return bool(_org().search(fold(name)) or latin_org().search(name.strip()))
 
 
@@ -524,13 +547,13 @@ def _unnamed_vendor(text: str, defs, role, vendor: _Side, customer: _Side) -> No
     """A vendor no phrase named: in terms without 甲方/乙方, the company the text defines; else the
     company in the letterhead (the first lines), as the drafter of its own form."""
     if role is None:
-        group = next(((f, shorts) for f, shorts in defs if f and _is_org(f) and f not in customer.names), None)
+        group = next(((f, shorts) for f, shorts in defs if f and is_org(f) and f not in customer.names), None)
         if group is not None:
             vendor.add(name=group[0], words=group[1])
             return
     for line in text.strip().splitlines()[:3]:
         line = line.strip()
-        if 4 <= len(line) <= 40 and _is_org(line) and line not in customer.names:
+        if 4 <= len(line) <= 40 and is_org(line) and line not in customer.names:
             vendor.add(name=line)
             return
 

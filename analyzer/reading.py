@@ -77,7 +77,8 @@ def view(text: str, parties: Parties | None = None) -> View:
     out, idx, last = [], [], 0
     for m in pattern.finditer(s):
         word, role = m.group(0), to[m.group("w")]
-        if word == role or s[m.end():m.end() + 1] in compounds.get(m.group("w"), ""):
+        w = m.group("w")
+        if word == role or s[m.end():m.end() + 1] in compounds.get(w, "") + compounds.get(w[-1], ""):
             continue  # 用户名, 客户端: a word of its own, not the party
         out.append(s[last:m.start()])
         idx.extend(index[last:m.start()])
@@ -233,6 +234,10 @@ def _subjects(s: str, lex: Lexicon) -> list[_Party]:
     return [p for p in _party_words(s, lex) if not any(a < p.start and p.end < b for a, b in inside)]
 
 
+# Latin letters or digits right before a party word qualify it ("VIP会员")
+LATIN_MODIFIER = re.compile(r"[A-Za-z0-9]*$")
+
+
 def _party_words(s: str, lex: Lexicon) -> list[_Party]:
     """The party words of a sentence that can be a subject: not an object, not a possessor. One
     that opens a comma-clause (after 如, 一旦, …) or follows 由/被 is a subject of what follows;
@@ -245,7 +250,7 @@ def _party_words(s: str, lex: Lexicon) -> list[_Party]:
         agent = before.endswith(lex.agents)
         if not agent and (after in lex.possessive or before.endswith(lex.objects)):
             continue
-        k = m.start()
+        k = m.start() - len(LATIN_MODIFIER.search(s[max(0, m.start() - 12):m.start()]).group(0))  # "如VIP会员"
         at = bisect.bisect_right(breaks, k) - 1
         clause_start = breaks[at] if at >= 0 else 0
         opens = lex.openers.fullmatch(s, clause_start, k) is not None

@@ -53,10 +53,12 @@ PERCENT = re.compile(rf"(?:{FIGURE}\s*%|百分之(?P<cn>[{NUMERAL_CHARS}]+)|(?P<
 # a rate per day: "每日按…", "每逾期一日…", "按日计收"
 DAILY = re.compile(r"每(?:逾期|延迟|迟延|拖欠|超期)?(?:一)?[日天]|按日|日(?:利率|费率)|/日|每日")
 MULTIPLE = re.compile(r"(?P<n>[两二三四五六七八九十双\d]+)\s*(?:[（(]\s*\d+\s*[)）])?\s*倍"
-                      r"(?=[^。；]{0,8}(?:服务费|费用|金额|价款|年费|月费|报酬|年薪|违约金|合同款|计算))")
+                      r"(?=[^。；]{0,8}(?:服务费|费用|金额|价款|年费|月费|报酬|年薪|违约金|合同款|计算|赔偿))")
 SAME_AMOUNT = re.compile(r"等额|同等金额|相同金额|全部(?:合同|协议)?(?:金额|价款)|全部(?:服务费|费用)"
                          r"|(?:全部|全额)(?:的)?(?:保证金|押金|预付款|预存款)")
-PENALTY = re.compile(r"违约金|罚金|罚款|扣款|赔偿金|滞纳金|划扣|扣划"
+# what is left of the fees kept as the penalty: its size is not a share of the contract amount
+FORFEITED = re.compile(r"(?:未使用|未消费|剩余)的?(?:服务)?(?:费用|服务费|余额)[^。；]{0,6}(?:作为|视为|充作)违约金")
+PENALTY = re.compile(r"违约金|罚金|罚款|扣款|赔偿金|滞纳金|划扣|扣划|(?:双倍|两倍|[二三四五]倍)赔偿"
                      r"|(?:合同|协议)(?:总)?(?:价款|金额|总额|价)的?\d[^。；]{0,60}(?:赔偿|违约)")
 # who pays: "向乙方支付" is the customer paying, so a role right after 向/给 is the payee
 CUSTOMER_PAYS = re.compile(r"要求甲方(?:支付|赔偿|承担)"
@@ -81,6 +83,7 @@ class Penalty:
     fixed: float | None  # a fixed sum per incident, 元
     sentence: str
     daily: float | None = None  # a rate per day, % of the amount due
+    forfeits: bool = False  # the unused fees kept as the penalty
 
 
 def penalties(v: str) -> list[Penalty]:
@@ -102,7 +105,7 @@ def penalties(v: str) -> list[Penalty]:
         if f:
             fixed = float(f.group("num").replace(",", ""))
         if pct is not None or fixed is not None or daily is not None or "违约金" in s:
-            out.append(Penalty(payer, pct, fixed, s, daily))
+            out.append(Penalty(payer, pct, fixed, s, daily, FORFEITED.search(s) is not None))
     return out
 
 

@@ -256,7 +256,29 @@ def test_a_label_that_says_what_kind_of_party_signs_is_no_name():
     assert p.vendor == "北京青禾地面服务有限公司" and p.customer is None
 
 
+def test_a_note_in_brackets_is_neither_a_name_nor_a_blank():
+    from analyzer.checks import blank_fields
+    text = ("网络课程协议\n甲方：北京青禾科技有限公司\n乙方：（学员）\n一、甲方通过网络平台向乙方提供培训课程。\n")
+    clean, clauses = clauses_of(text)
+    p = parties(clean.text, clauses)
+    assert p.vendor == "北京青禾科技有限公司" and p.customer is None
+    assert blank_fields(clauses, p) == []
+
+
+def test_a_definition_longer_than_the_vendor_name_is_not_a_second_vendor():
+    text = ("用户服务条款\n本服务条款是云平台用户与北京青禾信息技术有限公司（下称青禾）之间的协议。\n"
+            "1. 青禾有权调整服务。\n2. 青禾可以暂停服务。\n3. 用户应按时付费。\n")
+    assert _parties(text).vendor == "北京青禾信息技术有限公司"
+
+
 def test_documents_handed_over_do_not_make_the_customer_the_provider():
     text = ("广告合同\n甲方：________\n乙方：重庆青禾传媒有限公司\n一、以上证明文件均由甲方向乙方提供。\n"
             "二、甲方逾期付款的，按日向乙方支付滞纳金。\n")
     assert _parties(text).vendor_role == "乙方"
+
+
+def test_the_software_speaking_of_itself_is_the_vendor():
+    text = ("会员服务协议\n本协议由您与本软件会员服务提供方共同缔结。\n1. 本软件有权调整会员权益。\n"
+            "2. 本软件可以暂停服务。\n3. 您应按时支付会员费。\n")
+    p = _parties(text)
+    assert "本软件" in p.vendor_words and "您" in p.customer_words

@@ -6,7 +6,8 @@ idiom family the rules must cover, the direction cases, and clauses that carry t
 import pytest
 
 from analyzer.measures import Context
-from analyzer.reading import read, read_sentence
+from analyzer.model import Parties
+from analyzer.reading import read, read_sentence, view
 from analyzer.rules import rulebook
 from analyzer.score import match_text
 
@@ -41,9 +42,17 @@ def flags(text, vendor=None, customer=None):
     ("服务商不会向任何第三方透露客户的资料。", ("disclose", "vendor", "will", True)),
     ("服务商无须向客户承担责任。", ("bear", "vendor", "exempt", False)),
     ("服务商均不对任何间接损失负责。", ("bear", "vendor", None, True)),
+    # a party with a Latin qualifier still opens its clause; a possessor is no actor
+    ("如果VIP客户不同意服务商的变更，有权选择取消服务。", ("terminate", "customer", "right", False)),
 ])
 def test_the_act_of_a_sentence(text, act):
     assert act in acts(text)
+
+
+def test_a_role_word_inside_another_word_is_no_party():
+    parties = Parties({}, {}, None, None, "", vendor_words=("服务方",), customer_words=("用户",))
+    assert view("服务商调整服务方式或服务方案。", parties).text.count("乙方") == 0
+    assert view("服务方有权调整服务方式。", parties).text.startswith("乙方有权")
 
 
 def test_a_passive_has_no_actor():
