@@ -279,7 +279,8 @@ NAMED_PROVIDER = (
     re.compile(rf"由{_NAME}{_DEFINED}(?:创立|创办|设立)"),
     re.compile(rf"(?:所有权|经营权|运营权)[^。；]{{0,10}}(?:归|属于){_NAME}{_DEFINED}所有"),
 )
-NOT_A_SLOT_NAME = re.compile(r"^[的之其该本此各等及与和或并]|^(?:本协议|本条款|双方|对方|他人|第三方)|^[甲乙丙]方$")
+NOT_A_SLOT_NAME = re.compile(r"^[的之其该本此各等及与和或并]|^(?:本协议|本条款|双方|对方|他人|第三方)|^[甲乙丙]方$"
+                             r"|^(?:服务|协议|条款|产品|软件|系统|内容|信息)$")  # a thing the text defines is no party
 
 
 def _slot_name(raw: str) -> str:

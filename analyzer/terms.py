@@ -59,7 +59,8 @@ SAME_AMOUNT = re.compile(r"等额|同等金额|相同金额|全部(?:合同|协�
 # what is left of the fees kept as the penalty: its size is not a share of the contract amount
 FORFEITED = re.compile(r"(?:未使用|未消费|剩余)的?(?:服务)?(?:费用|服务费|余额)[^。；]{0,6}(?:作为|视为|充作)违约金")
 PENALTY = re.compile(r"违约金|罚金|罚款|扣款|赔偿金|滞纳金|划扣|扣划|(?:双倍|两倍|[二三四五]倍)赔偿"
-                     r"|(?:合同|协议)(?:总)?(?:价款|金额|总额|价)的?\d[^。；]{0,60}(?:赔偿|违约)")
+                     r"|(?:合同|协议)(?:总)?(?:价款|金额|总额|价)的?\d[^。；]{0,60}(?:赔偿|违约)"
+                     r"|赔偿(?:合同|协议)(?:总)?(?:价款|金额|总额|价)的?\d")
 # who pays: "向乙方支付" is the customer paying, so a role right after 向/给 is the payee
 CUSTOMER_PAYS = re.compile(r"要求甲方(?:支付|赔偿|承担)"
                            r"|(?<![向给])甲方(?:还|也|亦|仍)?(?:应|须|需|应当)?(?:按[^。；，,]{0,16})?(?:向乙方)?(?:每日|按日|每天)?"
@@ -67,7 +68,9 @@ CUSTOMER_PAYS = re.compile(r"要求甲方(?:支付|赔偿|承担)"
                            r"|(?:向|给)乙方(?:进行)?(?:支付|赔偿|缴纳)|赔偿乙方|乙方(?:有权)?(?:将甲方[^。；]{0,12})?(?:扣除|划扣|扣划)|扣除甲方")
 VENDOR_PAYS = re.compile(r"要求乙方(?:支付|赔偿|承担)|(?<![向给])乙方(?:应|须|需|应当)?(?:向甲方)?(?:支付|赔偿|承担)"
                          r"|(?:向|给)甲方(?:进行)?(?:支付|赔偿)|赔偿甲方")
-EITHER_PAYS = re.compile(r"违约方|过错方|任何一方|任一方|一方违约|向对方支付")
+EITHER_PAYS = re.compile(r"违约方|过错方|任何一方|任一方|一方违约|向对方支付|要求对方(?:赔偿|支付|承担)")
+# with no payer named, the side whose breach opens the sentence pays ("乙方逾期交稿的，每日按…支付违约金")
+BREACHER = re.compile(r"(?P<side>甲方|乙方)[^，,。；]{0,12}?(?:逾期|违约|未按|未能|延迟|迟延|擅自|拖延|无故)")
 FIXED_FINE = re.compile(rf"(?:扣款|罚款|罚金|赔偿){FIGURE}元")
 DIGIT = re.compile(r"\d")
 # these start with a figure or an optional word, and scan slowly: first a search for the words they need
@@ -95,10 +98,7 @@ def penalties(v: str) -> list[Penalty]:
         s = m.group(0)
         if not PENALTY.search(s):
             continue
-        c, vend = CUSTOMER_PAYS.search(s), VENDOR_PAYS.search(s)
-        payer = ("either" if EITHER_PAYS.search(s) and not (c or vend)
-                 else "customer" if c and (not vend or c.start() < vend.start())
-                 else "vendor" if vend else "either" if EITHER_PAYS.search(s) else "customer")
+        payer = _payer(s)
         pct, daily = _size(s)
         fixed = None
         f = FIXED_FINE.search(s)
@@ -107,6 +107,20 @@ def penalties(v: str) -> list[Penalty]:
         if pct is not None or fixed is not None or daily is not None or "违约金" in s:
             out.append(Penalty(payer, pct, fixed, s, daily, FORFEITED.search(s) is not None))
     return out
+
+
+def _payer(s: str) -> str:
+    """Who pays the penalty of a sentence: the side named paying first, else either side, else
+    the side in breach, else the customer."""
+    c, vend = CUSTOMER_PAYS.search(s), VENDOR_PAYS.search(s)
+    if c and (not vend or c.start() < vend.start()):
+        return "customer"
+    if vend:
+        return "vendor"
+    if EITHER_PAYS.search(s):
+        return "either"
+    b = BREACHER.search(s)
+    return "vendor" if b and b.group("side") == "乙方" else "customer"
 
 
 def _view(c: Clause, p: Parties) -> str:

@@ -53,3 +53,13 @@ def test_who_pays_a_penalty():
     pens = penalties("乙方有权要求甲方赔偿与本协议等额的违约金。乙方未开通的，应赔偿甲方合同金额30%的违约金。")
     assert [(p.payer, p.pct) for p in pens] == [("customer", 100.0), ("vendor", 30.0)]
     assert penalties("违约方应向守约方支付20%的违约金。")[0].payer == "either"
+    # no payer named: the side whose breach opens the sentence pays
+    late = penalties("乙方逾期交稿的，每日按未完成部分费用的千分之五支付违约金。")[0]
+    assert (late.payer, late.daily) == ("vendor", 0.5)
+    assert penalties("一方违约的，另一方可以解除合同并要求对方赔偿损失，赔偿金额为制作费用的50%。")[0].payer == "either"
+    assert [(p.payer, p.pct) for p in penalties("乙方须向甲方赔偿合同总价的10%租用服务费损失。")] == [("vendor", 10.0)]
+
+
+def test_unused_fees_kept_as_the_penalty_have_no_share():
+    kept = penalties("甲方违约的，未使用的服务费用作为违约金归乙方所有。")[0]
+    assert kept.forfeits and kept.pct is None and kept.payer == "customer"
