@@ -5,20 +5,16 @@ predicted clause text, one gold item per prediction, clauses over 500 characters
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SettingsError
+from .normalize import squash
 
 MAX_CLAUSE = 500
 # what a contract calls a party it does not name: as good as no name (as the spec's scorer has it)
 GENERIC_ROLES = {"甲方", "乙方", "丙方", "用户", "客户", "您", "委托方", "受托方", "委托人", "受托人",
                  "买方", "卖方", "咨询者", "服务方", "服务商", "供应商", "本公司", "平台"}
-
-
-def squash(text) -> str:
-    return re.sub(r"\s+", "", text or "")
 
 
 @dataclass

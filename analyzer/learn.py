@@ -15,7 +15,6 @@ import functools
 import itertools
 import json
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -27,6 +26,7 @@ import numpy as np
 from .errors import ResourceError
 from .evaluate import evaluate, per_code
 from .model import Analysis, Finding, Protection
+from .normalize import squash
 from .reading import Reading, read
 from .rules import SEVERITIES, SEVERITY_CN, RuleBook, rulebook
 from .score import clause_scores, risk_score
@@ -37,13 +37,6 @@ MIN_DF = 2
 MIN_POSITIVES = 6  # a code with fewer positive clauses gets no model
 MAX_CLAUSE = 500  # the scorer's limit: a longer clause satisfies nothing
 FORMAT = 1
-_SPACE = re.compile(r"\s+")
-
-
-def squash(text: str) -> str:
-    return _SPACE.sub("", text or "")
-
-
 def tokens(reading: Reading) -> list[str]:
     """What the model sees of a clause: the character n-grams of its view and its acts."""
     return _tokens(reading.view.text, [a for s in reading.sentences for a in s.acts])

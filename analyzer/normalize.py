@@ -86,6 +86,14 @@ def _foldable() -> tuple[re.Pattern, dict[str, str]]:
     return re.compile("[" + "".join(map(re.escape, sorted(table))) + "]"), table
 
 
+SPACE = re.compile(r"\s+")
+
+
+def squash(text: str | None) -> str:
+    """The text without whitespace (how quotes, evidence and names are compared)."""
+    return SPACE.sub("", text or "")
+
+
 def fold(text: str) -> str:
     """Full-width to half-width, compatibility forms to plain ones and traditional characters to
     simplified ones; same length as the input."""

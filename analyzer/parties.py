@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .errors import SettingsError
 from .model import Parties
-from .normalize import fold
+from .normalize import fold, squash
 from .settings import ROLE_CHOICES
 from .taxonomy import resource_yaml
 
@@ -392,10 +392,6 @@ class _Side:
 
     def knows(self, group: set[str]) -> bool:
         return bool(group & self.words)
-
-
-def squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
 
 
 def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
