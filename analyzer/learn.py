@@ -29,6 +29,7 @@ from .model import Analysis, Finding, Protection
 from .normalize import squash
 from .reading import Reading, read
 from .rules import SEVERITIES, SEVERITY_CN, RuleBook, rulebook
+from .expected import missing
 from .score import clause_scores, risk_score
 
 NGRAMS = (2, 3)
@@ -286,8 +287,9 @@ def with_second_opinion(analysis: Analysis, model: Model, *, counted: bool = Fal
         return replace(analysis, second_opinion=opinions)
     findings = tuple(base_f) + tuple(o for o in opinions if isinstance(o, Finding))
     protections = tuple(base_p) + tuple(o for o in opinions if isinstance(o, Protection))
-    return replace(analysis, findings=findings, protections=protections,
-                   risk_score=risk_score(findings, protections),
+    left_out = missing(analysis.clauses, protections, analysis.terms, analysis.parties)
+    return replace(analysis, findings=findings, protections=protections, missing=left_out,
+                   risk_score=risk_score(findings, protections, left_out),
                    clause_scores=clause_scores(analysis.clauses, findings, protections))
 
 

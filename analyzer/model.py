@@ -69,6 +69,7 @@ class Finding:
     details: Mapping[str, object] = field(default_factory=dict)
     source: str = "rules"  # "rules", or "model": found only by the model learned from labeled contracts
     confidence: float | None = None  # the model's, for a finding it alone made
+    regulatory: bool = False  # the sentence only restates a legal duty: not negotiable, not scored
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ class Analysis:
     risk_score: float
     clause_scores: Mapping[str, float] = field(default_factory=dict)
     second_opinion: tuple = ()  # findings and protections only the learned model made, for review
+    missing: tuple[str, ...] = ()  # codes of the expected terms the contract leaves out (see expected)
 
     @property
     def vendor(self) -> str | None:
@@ -203,6 +205,7 @@ class Analysis:
             "protections": [_protection_dict(p) for p in self.protections],
             "document_issues": [asdict(i) for i in self.issues],
             "terms": self.terms.values(),
+            "missing_terms": list(self.missing),
             "risk_score": self.risk_score,
             "second_opinion": [dict(_finding_dict(o), kind="finding") if isinstance(o, Finding)
                                else dict(_protection_dict(o), kind="protection") for o in self.second_opinion],

@@ -9,7 +9,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, learn, parties, reading, score, terms
+from . import checks, expected, learn, parties, reading, score, terms
 from .errors import InputError
 from .load import load
 from .model import Analysis, Document
@@ -70,9 +70,11 @@ def analyze_document(doc: Document, settings: Settings | dict | None = None) -> 
     findings, protections = score.score(clauses, p, to_source=to_source)
     model = learn.packaged() if s.model else None
     opinions = learn.second_opinion(clauses, findings, protections, model, to_source=to_source) if model else ()
+    left_out = expected.missing(clauses, protections, t, p)
     return Analysis(document=doc, parties=p, clauses=clauses, findings=findings, protections=protections,
-                    issues=issues, terms=t, risk_score=score.risk_score(findings, protections),
-                    clause_scores=score.clause_scores(clauses, findings, protections), second_opinion=opinions)
+                    issues=issues, terms=t, risk_score=score.risk_score(findings, protections, left_out),
+                    clause_scores=score.clause_scores(clauses, findings, protections), second_opinion=opinions,
+                    missing=left_out)
 
 
 def analyze(path: str | Path, settings: Settings | dict | None = None) -> Analysis:

@@ -98,12 +98,34 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Advice:
+    """What to ask for one finding, fitted to its clause (see briefs.yaml)."""
+
+    ask: str
+    fallback: str
+    legal: str | None  # a key of legal.yaml
+
+
+@dataclass(frozen=True)
 class RuleBook:
     rules: tuple[Rule, ...]
     flags: Mapping[str, Flag]
     legal: dict
     defaults: dict
-    asks: Mapping[str, Mapping[str, str]]
+    asks: Mapping[str, Mapping]
+    statutory: tuple[re.Pattern, ...] = ()  # a sentence that only restates a legal duty
+
+    def advice(self, flag: str, clause_view: str, legal: str | None = None) -> Advice:
+        """The ask, fallback and legal basis for ``flag`` in a clause (its role-normalised
+        text): the first variant whose pattern matches, else the flag's own; ``legal`` is the
+        rule's basis, kept unless the variant names another."""
+        entry = self.asks.get(flag, {})
+        chosen = next((v for v in entry.get("variants", ()) if v["when"].search(clause_view)), entry)
+        return Advice(chosen.get("ask", ""), chosen.get("fallback", ""), chosen.get("legal") or legal)
+
+    def is_statutory(self, sentence: str) -> bool:
+        """Does a (role-normalised) sentence only restate a duty the law imposes?"""
+        return any(p.search(sentence) for p in self.statutory)
 
     def label(self, code: str) -> str:
         flag = self.flags.get(code)
@@ -119,7 +141,8 @@ class RuleBook:
 
 # -- loading and checking --------------------------------------------------------------------
 
-def _compile(patterns, where: str) -> tuple[re.Pattern, ...]:
+def compile_patterns(patterns, where: str) -> tuple[re.Pattern, ...]:
+    """Compile a list of patterns from a resource; a bad one is an error naming ``where``."""
     out = []
     for p in patterns or ():
         try:
@@ -185,7 +208,7 @@ def parse_conditions(items, where: str) -> tuple[Condition, ...]:
         out.append(Condition(_choices(item["action"], actions, "action", where),
                              _choices(item.get("actor"), ACTORS, "actor", where),
                              _choices(item.get("modality"), modalities, "modality", where),
-                             item.get("negated"), _compile(item.get("near"), where)))
+                             item.get("negated"), compile_patterns(item.get("near"), where)))
     return tuple(out)
 
 
@@ -253,7 +276,7 @@ def _rule(entry: dict, kind: str, section: str, valid, legal: dict, taxonomy_ids
     pos, neg = _examples(examples.get("positive"), where), _examples(examples.get("negative"), where)
     if not pos or not neg:
         raise ResourceError(f"{where}: needs positive and negative examples")
-    patterns, when = _compile(entry.get("patterns"), where), parse_conditions(entry.get("when"), where)
+    patterns, when = compile_patterns(entry.get("patterns"), where), parse_conditions(entry.get("when"), where)
     if not patterns and not when:
         raise ResourceError(f"{where}: needs at least one pattern or `when` condition")
     for p in patterns:
@@ -261,12 +284,14 @@ def _rule(entry: dict, kind: str, section: str, valid, legal: dict, taxonomy_ids
             raise ResourceError(f"{where}: pattern {p.pattern!r} uses an anchor or a lookaround; "
                                 "trigger patterns must match a text whatever surrounds it")
     return Rule(rid, kind, code, cats, severity, entry.get("legal"), entry.get("why", ""), patterns,
-                _compile(entry.get("unless"), where), _compile(entry.get("mutual"), where),
-                _compile(entry.get("escalate"), where), entry.get("measure"), pos, neg, when)
+                compile_patterns(entry.get("unless"), where), compile_patterns(entry.get("mutual"), where),
+                compile_patterns(entry.get("escalate"), where), entry.get("measure"), pos, neg, when)
 
 
-def parse_asks(data: dict, flags: Mapping[str, Flag]) -> dict[str, dict[str, str]]:
-    """briefs.yaml: for every finding flag an ask and a fallback; `related` names a protection."""
+def parse_asks(data: dict, flags: Mapping[str, Flag], legal: Mapping | None = None) -> dict[str, dict]:
+    """briefs.yaml: for every finding flag an ask and a fallback; `related` names a protection;
+    `variants` (each a `when` pattern with its own ask and fallback, and optionally `legal`)
+    fit the ask to the clause."""
     data = data or {}
     findings = [c for c, f in flags.items() if f.kind == "finding"]
     protections = [c for c, f in flags.items() if f.kind == "protection"]
@@ -277,14 +302,28 @@ def parse_asks(data: dict, flags: Mapping[str, Flag]) -> dict[str, dict[str, str
     for code in findings:
         entry = data.get(code)
         where = f"briefs.yaml {code}"
-        if not isinstance(entry, dict) or set(entry) - {"ask", "fallback", "related"}:
-            raise ResourceError(f"{where}: needs a mapping of ask, fallback and (optionally) related")
-        if not all(isinstance(entry.get(k), str) and entry[k].strip() for k in ("ask", "fallback")):
-            raise ResourceError(f"{where}: ask and fallback must be non-empty text")
+        if not isinstance(entry, dict) or set(entry) - {"ask", "fallback", "related", "variants"}:
+            raise ResourceError(f"{where}: needs a mapping of ask, fallback and (optionally) related, variants")
+        _check_ask(entry, where)
         if entry.get("related") is not None and entry["related"] not in protections:
             raise ResourceError(f"{where}: related {entry['related']!r} is not one of {', '.join(protections)}")
-        out[code] = dict(entry)
+        out[code] = dict(entry, variants=tuple(_variant(v, f"{where} variant {i + 1}", legal)
+                                               for i, v in enumerate(entry.get("variants") or ())))
     return out
+
+
+def _check_ask(entry: dict, where: str) -> None:
+    if not all(isinstance(entry.get(k), str) and entry[k].strip() for k in ("ask", "fallback")):
+        raise ResourceError(f"{where}: ask and fallback must be non-empty text")
+
+
+def _variant(entry, where: str, legal: Mapping | None) -> dict:
+    if not isinstance(entry, dict) or set(entry) - {"when", "ask", "fallback", "legal"} or "when" not in entry:
+        raise ResourceError(f"{where}: a variant is a mapping of when, ask, fallback and (optionally) legal")
+    _check_ask(entry, where)
+    if entry.get("legal") is not None and legal is not None and entry["legal"] not in legal:
+        raise ResourceError(f"{where}: legal {entry['legal']!r} is not one of {', '.join(legal)}")
+    return dict(entry, when=compile_patterns([entry["when"]], where)[0])
 
 
 @functools.lru_cache(maxsize=1)
@@ -294,4 +333,5 @@ def rulebook() -> RuleBook:
     legal, defaults = resource_yaml("legal.yaml"), resource_yaml("defaults.yaml")
     flags = parse_flags(data)
     rules = parse_rules(data, legal, load_taxonomy().ids, flags)
-    return RuleBook(rules, flags, legal, defaults, parse_asks(resource_yaml("briefs.yaml"), flags))
+    return RuleBook(rules, flags, legal, defaults, parse_asks(resource_yaml("briefs.yaml"), flags, legal),
+                    compile_patterns(data.get("statutory"), "rules.yaml statutory"))

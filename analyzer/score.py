@@ -7,9 +7,12 @@ fires when one of its patterns matches or one of its `when` conditions holds for
 contract; a clause yields at most one finding per flag, and may carry several flags.
 
 Risk score (0–100), with the numbers in resources/defaults.yaml:
-    points = Σ severity_weight(finding) × (mutual_factor if the finding binds both sides)
-             − protection_offset × number of protections          (never below 0)
+    points = Σ severity_weight(issue) × (mutual_factor if the issue binds both sides)
+             + missing_term_weight × number of expected terms the contract leaves out
+             − protection_offset × number of kinds of protection found   (never below 0)
     risk_score = 100 × (1 − exp(−points / risk_scale))
+An issue is a group of findings that restate one point (see ``distinct``), weighed by its most
+severe member; a finding that only restates a legal duty (``regulatory``) is not counted.
 Clause one-sidedness (−1 favours the customer … +1 favours the vendor):
     tanh((Σ severity weights of its findings − protection_offset × its protections) / 10)
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from .distinct import group
 from .literals import Prefilter
 from .measures import DETAIL_READERS, MEASURES, Context
 from .model import Clause, Finding, Parties, Protection
@@ -84,16 +88,17 @@ def _quote(clause: Clause, v: View, a: int, b: int) -> tuple[str, int, int]:
     return clause.text[s:e].strip(), s, e
 
 
-def _explain(book: RuleBook, rule: Rule, clause: Clause, quote: str, severity: str, mutual: bool,
-             value: float | None) -> str:
-    parts = [f"【{book.label(rule.code)}·{SEVERITY_CN[severity]}】条款 {clause.label or clause.id}：「{quote}」。",
+def _explain(book: RuleBook, rule: Rule, clause: Clause, f: Finding) -> str:
+    parts = [f"【{book.label(rule.code)}·{SEVERITY_CN[f.severity]}】条款 {clause.label or clause.id}：「{f.quote}」。",
              f"{rule.why}。"]
-    if value is not None:
-        parts.append(f"违约金约为合同金额的 {value:g}%，达到 {book.defaults['penalty_screen_pct']}% 的筛查线。")
-    if mutual:
+    if f.value is not None:
+        parts.append(f"违约金约为合同金额的 {f.value:g}%，达到 {book.defaults['penalty_screen_pct']}% 的筛查线。")
+    if f.mutual:
         parts.append("该约定对双方同样适用，风险相对较低，但仍值得关注。")
-    if rule.legal:
-        ref = book.legal[rule.legal]
+    if f.regulatory:
+        parts.append("该句只是复述法律法规或监管要求，属法定义务，不是可谈判的条款，不计入风险分。")
+    ref = next((v for v in book.legal.values() if v["cite"] == f.legal_basis), None) if f.legal_basis else None
+    if ref:
         parts.append(f"依据：{ref['cite']}。{ref['text'].strip()}")
     return "".join(parts)
 
@@ -135,16 +140,18 @@ def score(clauses: tuple[Clause, ...], parties: Parties, *, to_source=None,
                 protections.append(Protection(rule.code, clause.id, clause.text, quote, start, end, rule.id,
                                               f"{book.label(rule.code)}：「{quote}」。{rule.why}。", facts))
                 continue
+            said = [r.view.text[x:y] for x, y, _ in hits]
+            legal = book.advice(rule.code, r.view.text, rule.legal).legal
             findings.append(Finding(
                 flag=rule.code, severity=_bump(rule.severity, int(any(h.escalated for _, _, h in hits))),
                 mutual=all(h.mutual for _, _, h in hits), clause_id=clause.id,
                 text=clause.text, quote=quote, start=start, end=end, rule=rule.id, category=clause.category,
-                explanation="", legal_basis=book.legal[rule.legal]["cite"] if rule.legal else "",
-                value=max((h.value for _, _, h in hits if h.value is not None), default=None), details=facts))
+                explanation="", legal_basis=book.legal[legal]["cite"] if legal else "",
+                value=max((h.value for _, _, h in hits if h.value is not None), default=None), details=facts,
+                regulatory=all(book.is_statutory(x) for x in said)))
     findings = _mutual_penalties(findings, readings, book)
     by_id = {c.id: c for c in clauses}
-    findings = [replace(f, explanation=_explain(book, book.rule(f.rule), by_id[f.clause_id],
-                                                f.quote, f.severity, f.mutual, f.value))
+    findings = [replace(f, explanation=_explain(book, book.rule(f.rule), by_id[f.clause_id], f))
                 for f in findings]
     return tuple(findings), tuple(protections)
 
@@ -206,11 +213,13 @@ def _mutual_penalties(findings, readings: list[Reading], book) -> list[Finding]:
     return out
 
 
-def risk_score(findings, protections, *, book: RuleBook | None = None) -> float:
+def risk_score(findings, protections, missing=(), *, book: RuleBook | None = None) -> float:
     """0–100; see the module docstring for the formula."""
     d = (book or rulebook()).defaults
-    points = sum(d["severity_weights"][f.severity] * (d["mutual_factor"] if f.mutual else 1.0) for f in findings)
-    points = max(0.0, points - d["protection_offset"] * len(protections))
+    points = sum(d["severity_weights"][g.severity] * (d["mutual_factor"] if g.mutual else 1.0)
+                 for g in group([f for f in findings if not f.regulatory]))
+    points += d["missing_term_weight"] * len(missing)
+    points = max(0.0, points - d["protection_offset"] * len({p.code for p in protections}))
     return round(100.0 * (1.0 - math.exp(-points / d["risk_scale"])), 1)
 
 
