@@ -11,7 +11,8 @@ from .settings import Settings
 
 class ContractAnalysis:
     """One analyzed contract. ``clauses``, ``findings``, ``protections``, ``second_opinion`` (what only
-    the learned model found), ``issues`` and ``terms`` are DataFrames; ``model`` is the underlying
+    the learned model found), ``issues``, ``terms``, ``missing_terms`` and ``contradictions`` are
+    DataFrames; ``model`` is the underlying
     Analysis record."""
 
     def __init__(self, model: Analysis):
@@ -27,6 +28,8 @@ class ContractAnalysis:
     second_opinion = property(lambda self: frames.second_opinion(self.model))
     issues = property(lambda self: frames.issues(self.model))
     terms = property(lambda self: frames.terms(self.model))
+    missing_terms = property(lambda self: frames.missing_terms(self.model))
+    contradictions = property(lambda self: frames.contradictions(self.model))
 
     def to_dict(self) -> dict:
         return self.model.to_dict()

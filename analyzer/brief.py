@@ -1,15 +1,29 @@
 """Comparison → negotiation brief for one vendor (structure only; renderers format it).
 
-Each point: the finding, its clause quoted, why it matters (legal basis), the ask (replacement
-wording), a fallback, and the market reference: how the other compared vendors treat the
-same point, quoted from their contracts.
+Each point is one distinct issue (findings restating one point are one point, with all their
+places): the clause quoted whole, why it matters (legal basis by the clause's kind), the ask and
+a fallback chosen by what the clause says (briefs.yaml variants), and the market reference: how
+the other compared vendors treat the same point, quoted from their contracts. A clause that only
+restates a legal duty is listed apart, with no ask. Terms the contract leaves out become
+"请增加…" asks with another vendor's wording where one has it; contradictions are quoted both ways.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .comparison import SEVERITY_RANK, Comparison
+from .comparison import SEVERITY_RANK, Comparison, complete
+from .distinct import Group
+from .expected import by_code
+from .reading import view
 from .rules import SEVERITY_CN, rulebook
+from .taxonomy import UNCLASSIFIED, load_taxonomy
+
+# the brief's sections, in order, as every renderer titles them
+SECTIONS = {"issues": "文件问题（签署前先核实）", "contradictions": "相互矛盾的条款（请乙方澄清以哪一条为准）",
+            "points": "需要谈判的条款（按严重程度）", "additions": "合同缺少的必备条款（请增加）",
+            "regulatory": "法定义务（复述法律法规，不可谈判，了解即可）", "protections": "已有的保护性条款（保留）"}
+NOTHING_FOUND = "未发现明显不利于客户的条款。"
+MIN_SAME_POINT = 45  # counterpart similarity (0–100) from which another vendor's clause is on the same point
 
 
 @dataclass(frozen=True)
@@ -18,12 +32,22 @@ class Point:
     label: str
     severity: str
     mutual: bool
-    clause: str  # the clause's place, e.g. 七、违约责任 › 1
+    clause: str  # the clause's place, e.g. 七、违约责任 › 1; every place when the point is made twice
     quote: str
     why: str
     legal: str
     ask: str
     fallback: str
+    reference: str
+    regulatory: bool = False
+
+
+@dataclass(frozen=True)
+class Addition:
+    """An expected term the contract leaves out, asked for."""
+
+    label: str
+    ask: str
     reference: str
 
 
@@ -31,70 +55,123 @@ class Point:
 class Brief:
     name: str
     source: str
-    rank: int
+    rank: int | None
     of: int
     risk_score: float
     summary: str
     points: tuple[Point, ...]
     protections: tuple[str, ...]
     issues: tuple[str, ...]
+    regulatory: tuple[Point, ...] = ()
+    additions: tuple[Addition, ...] = ()
+    contradictions: tuple[str, ...] = ()
 
 
-def _short(text: str, n: int = 80) -> str:
+def _short(text: str, n: int = 160) -> str:
+    """A quote on one line, cut only at a sentence end when it is long."""
     s = " ".join(text.split())
-    return s if len(s) <= n else s[:n] + "…"
+    if len(s) <= n:
+        return s
+    cut = max(s.rfind(p, 0, n) for p in "。；;")
+    return s[:cut + 1] + "…" if cut > n // 3 else s[:n] + "…"
+
+
+def _others(comp: Comparison, name: str) -> list[str]:
+    """The other vendors, in one order whatever the order of the inputs."""
+    return sorted(n for n in comp.names if n != name)
 
 
 def market_reference(comp: Comparison, name: str, finding) -> str:
-    """How the other vendors treat the point of ``finding``, quoting them."""
-    others = [n for n in comp.names if n != name]
+    """How the other vendors treat the point of ``finding``, quoting them: a protection on the
+    point, else a clause of the same category and point without the one-sided term, else the
+    complete contracts that address the category without it."""
+    others = _others(comp, name)
     if not others:
         return "只有一家供应商，无可比较的市场参照。"
+    usable = [o for o in others if complete(comp, o)]
     related = rulebook().asks.get(finding.flag, {}).get("related")
-    if related:
-        for other in others:
-            b = comp.analysis(other)
-            p = next((p for p in b.protections if p.code == related), None)
-            if p is not None:
-                return f"另一家供应商（{other}）在 {b.clause(p.clause_id).label} 约定：「{_short(p.quote)}」"
-    same = [o for o in others if any(f.flag == finding.flag for f in comp.analysis(o).findings)]
-    cleaner = [o for o in others if o not in same]
+    mine = comp.analysis(name).clause(finding.clause_id)
+    for other in usable if related else ():
+        b = comp.analysis(other)
+        p = next((p for p in b.protections if p.code == related and _same_topic(mine, b.clause(p.clause_id))), None)
+        if p is not None:
+            return f"另一家供应商（{other}）在 {b.clause(p.clause_id).label} 约定：「{_short(p.quote)}」"
+    cleaner = [o for o in usable if not any(f.flag == finding.flag for f in comp.analysis(o).findings)]
     for other in cleaner:
         match = comp.counterparts.get((name, finding.clause_id), {}).get(other)
-        if match and match[1] >= 30:
-            b = comp.analysis(other)
-            c = b.clause(match[0])
-            if c.category == finding.category or finding.category in c.categories:
-                # quoted only when it is about the same thing: a near wording in another category is not
+        if match and match[1] >= MIN_SAME_POINT:
+            c = comp.analysis(other).clause(match[0])
+            if c.category == finding.category:
                 return f"{other} 的对应条款（{c.label}）没有这一约定：「{_short(c.text)}」"
-    if cleaner:
-        return f"{'、'.join(cleaner)} 的合同没有这一约定。"
-    return f"比较的其他 {len(same)} 家供应商都有同类条款，属行业常见写法，但仍可争取修改。"
+    silent = [o for o in cleaner if _addresses(comp.analysis(o), finding.category)]
+    if silent and finding.category not in (UNCLASSIFIED, "general"):
+        label = load_taxonomy().label(finding.category)
+        return f"{'、'.join(silent)} 的合同在同类条款（{label}）中没有这一约定。"
+    same = [o for o in usable if o not in cleaner]
+    if same:
+        return f"比较的其他 {len(same)} 家完整合同也有同类约定，属行业常见写法，但仍可争取修改。"
+    return "其他供应商的合同不完整或未涉及这一事项，无可比较的市场参照。"
+
+
+def _same_topic(a, b) -> bool:
+    """Do two clauses share a category (main or secondary)?"""
+    return bool({a.category, *a.categories} & {b.category, *b.categories} - {UNCLASSIFIED, "general"})
+
+
+def _addresses(a, category: str) -> bool:
+    return any(c.category == category for c in a.clauses)
+
+
+def _point(comp: Comparison, name: str, g: Group) -> Point:
+    a, book = comp.analysis(name), rulebook()
+    f = a.findings[g.first]
+    rule = book.rule(f.rule)
+    clause = a.clause(f.clause_id)
+    v = view(clause.text, a.parties)
+    advice = book.advice(f.flag, v.text, rule.legal)
+    words = clause.text[slice(*v.span(*advice.hit))].strip() if advice.hit else ""
+    legal = book.legal.get(advice.legal) if advice.legal else None
+    return Point(
+        flag=f.flag, label=book.label(f.flag), severity=g.severity, mutual=g.mutual,
+        clause="、".join(a.clause(c).label or c for c in g.clause_ids), quote=comp.quote(name, f),
+        why=rule.why + ("（双方对等）" if g.mutual else ""),
+        legal=(legal["cite"] + "：" + " ".join(legal["text"].split())) if legal else "",
+        ask="" if f.regulatory else advice.ask.replace("{hit}", words),
+        fallback="" if f.regulatory else advice.fallback.replace("{hit}", words),
+        reference="" if f.regulatory else market_reference(comp, name, f), regulatory=f.regulatory)
+
+
+def _addition(comp: Comparison, name: str, code: str) -> Addition:
+    """A missing term's ask, with the wording of another complete contract that has it."""
+    e = by_code()[code]
+    for other in _others(comp, name):
+        b = comp.analysis(other)
+        p = next((p for p in b.protections if p.code in e.protections), None) if complete(comp, other) else None
+        if p is not None:
+            return Addition(e.label, e.ask, f"{other} 在 {b.clause(p.clause_id).label} 约定：「{_short(p.quote)}」")
+    return Addition(e.label, e.ask, "")
 
 
 def brief(comp: Comparison, name: str) -> Brief:
-    a = comp.analysis(name)
-    book = rulebook()
-    table = book.asks
-    points = []
-    for f in sorted(a.findings, key=lambda f: (SEVERITY_RANK[f.severity], f.clause_id)):
-        entry = table.get(f.flag, {})
-        rule = book.rule(f.rule)
-        points.append(Point(
-            flag=f.flag, label=book.label(f.flag), severity=f.severity, mutual=f.mutual,
-            clause=a.clause(f.clause_id).label or f.clause_id, quote=f.quote,
-            why=rule.why + ("（双方对等）" if f.mutual else ""),
-            legal=(book.legal[rule.legal]["cite"] + "：" + " ".join(book.legal[rule.legal]["text"].split()))
-            if rule.legal else "",
-            ask=entry.get("ask", ""), fallback=entry.get("fallback", ""),
-            reference=market_reference(comp, name, f)))
-    counts = {s: sum(1 for f in a.findings if f.severity == s) for s in ("high", "medium", "low")}
+    a, book = comp.analysis(name), rulebook()
+    groups = sorted(comp.issues[name], key=lambda g: (SEVERITY_RANK[g.severity], a.findings[g.first].clause_id))
+    points = [_point(comp, name, g) for g in groups]
+    n = comp.counts(name)
     rank = comp.rank_of(name)
-    summary = (f"在 {len(comp.names)} 家供应商中风险排名第 {rank}（风险分 {a.risk_score:g}/100，越高越不利）："
-               + "、".join(f"{SEVERITY_CN[s]}风险 {n} 项" for s, n in counts.items())
-               + f"；对客户有利的保护性条款 {len(a.protections)} 项；文件问题 {len(a.issues)} 项。")
-    return Brief(name=name, source=a.document.source, rank=rank, of=len(comp.names), risk_score=a.risk_score,
-                 summary=summary, points=tuple(points),
-                 protections=tuple(f"{book.label(p.code)}（{a.clause(p.clause_id).label}）：「{_short(p.quote)}」"
-                                   for p in a.protections),
-                 issues=tuple(i.message for i in a.issues))
+    place = (f"在 {comp.ranked_count} 家可排名的供应商中风险排名第 {rank}（风险分 {a.risk_score:g}/100，越高越不利）"
+             if rank else f"未排名：{comp.unranked[name]}（风险分 {a.risk_score:g}/100 仅供参考）")
+    summary = (f"{place}："
+               + "、".join(f"{SEVERITY_CN[s]}风险 {n[s]} 项" for s in ("high", "medium", "low"))
+               + (f"；法定义务 {n['regulatory']} 项（不计分）" if n["regulatory"] else "")
+               + f"；对客户有利的保护性条款 {n['protections']} 项；缺失的必备条款 {n['missing']} 项；"
+               + f"文件问题 {n['document_issues']} 项。")
+    by_id = {c.id: c for c in a.clauses}
+    return Brief(
+        name=name, source=a.document.source, rank=rank, of=comp.ranked_count, risk_score=a.risk_score,
+        summary=summary, points=tuple(p for p in points if not p.regulatory),
+        protections=tuple(f"{book.label(g.code)}（{'、'.join(by_id[c].label for c in g.clause_ids)}）："
+                          f"「{_short(comp.quote(name, a.protections[g.first]))}」" for g in comp.kept[name]),
+        issues=tuple(i.message for i in a.issues if i.code != "conflicting_clauses"), regulatory=tuple(p for p in points if p.regulatory),
+        additions=tuple(_addition(comp, name, code) for code in a.missing),
+        contradictions=tuple(f"{k.label}：{by_id[k.first].label}「{k.first_quote}」与 "
+                             f"{by_id[k.second].label}「{k.second_quote}」" for k in a.contradictions))

@@ -8,28 +8,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from .contradictions import DOCUMENT_KINDS, Contradiction, in_clauses
 from .model import Clause, DocumentIssue, Parties
 from .normalize import fold
-from .numerals import CAPITAL_AMOUNT, parse_amount
-from .reading import view
+from .numerals import CAPITALS_THEN_FIGURE, FIGURE_THEN_CAPITALS, parse_amount
 
-FIGURE_THEN_CAPITALS = re.compile(
-    r"(?P<fig>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<wan>万)?\s*元[^。；\n\d]{0,10}?"
-    rf"(?:大写\s*[:：]?\s*)?[(（]?\s*(?:人民币)?\s*(?P<cap>{CAPITAL_AMOUNT.pattern})")
-CAPITALS_THEN_FIGURE = re.compile(
-    rf"(?P<cap>{CAPITAL_AMOUNT.pattern})\s*[(（]\s*(?:小写\s*[:：]?\s*)?[¥￥]?\s*"
-    r"(?P<fig>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<wan>万)?\s*元?\s*[)）]")
 MONEY_UNIT = re.compile(r"[元圆块角分]")
 UNDERSCORES = re.compile(r"_{3,}|＿{2,}")
 # a run of spaces where a value belongs: "预存      元", "为            。", "    年    月"
 GAP = re.compile(r"(?<=[\u4e00-\u9fff:：])[ \t\u3000]{3,}(?=元|年|月|日|个|份|天|%|％|坐席|座席|[。，；])")
 TRUNCATION_MARK = re.compile(r"内容过长已截断|已截断|\(truncated\)|（未完）|（未完待续）|以下内容省略|以下省略")
-FORUM = re.compile(
-    r"(?:提交|提起|提请|向|由|交|报)(?P<where>[^。；，,]{0,16}?)(?P<kind>仲裁委员会|仲裁院|仲裁中心|法院)"
-    r"(?=[^。；]{0,14}(?:诉讼|起诉|仲裁|裁决|管辖|解决|审理))")
-AUTO_RENEW = re.compile(r"续展|自动续(?:约|期|签|订)|自动(?:顺延|延(?:续|长))")
-NOT_RENEWED = re.compile(r"不(?:得|再|予)?续展|不自动续")
-NO_RENEW = re.compile(r"视为(?:不再|不|放弃)续(?:约|签|订|展)|不再续约")
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 MID_SENTENCE = ("，", ",", "、", "（", "(", "【", "“", "...", "…")
@@ -150,44 +138,16 @@ def _value(c: Clause) -> int | None:
     return m.value if m else None
 
 
-def forum_key(where: str, kind: str) -> str:
-    w = re.sub(r"\s+", "", where)
-    if kind != "法院":
-        return "arbitration:" + re.sub(r"^(?:将争议|争议|由|至|到)", "", w)
-    for word, key in (("甲方", "customer"), ("乙方", "vendor"), ("原告", "plaintiff"), ("被告", "defendant"),
-                      ("签署地", "signing"), ("签订地", "signing"), ("履行地", "performance")):
-        if word in w:
-            return "court:" + key
-    named = re.search(r"([\u4e00-\u9fff]{2,10}(?:市|区|县))", w)
-    return "court:" + named.group(1) if named else ""
-
-
 def conflicting_clauses(clauses, parties: Parties | None = None) -> list[DocumentIssue]:
-    forums: dict[str, Clause] = {}
-    quotes: dict[str, str] = {}
-    renew, no_renew = None, None
-    for c in clauses:
-        if c.style == "signature":
-            continue
-        v = c.reading.view.text if c.reading is not None else view(c.text, parties).text
-        for m in FORUM.finditer(v):
-            key = forum_key(m.group("where"), m.group("kind"))
-            if key and key not in forums:
-                forums[key] = c
-                quotes[key] = m.group(0)
-        if renew is None and AUTO_RENEW.search(v) and not NOT_RENEWED.search(v):
-            renew = c
-        if no_renew is None and NO_RENEW.search(v):
-            no_renew = c
-    out = []
-    if len(forums) >= 2:
-        (k1, c1), (k2, c2) = list(forums.items())[:2]
-        out.append(DocumentIssue("conflicting_clauses",
-                                 f"争议解决地约定不一致：{c1.label}「{_q(c1.text)}」与 {c2.label}「{_q(c2.text)}」"))
-    if renew is not None and no_renew is not None and renew.id != no_renew.id:
-        out.append(DocumentIssue("conflicting_clauses",
-                                 f"续约约定相互矛盾：{renew.label}「{_q(renew.text)}」与 {no_renew.label}「{_q(no_renew.text)}」"))
-    return out
+    """Two forums, renewal rules that disagree (see ``contradictions``), each with both quotes."""
+    by_id = {c.id: c for c in clauses}
+    return [DocumentIssue("conflicting_clauses", contradiction_message(k, by_id))
+            for k in in_clauses(clauses, parties) if k.kind in DOCUMENT_KINDS]
+
+
+def contradiction_message(k: Contradiction, by_id) -> str:
+    one, two = by_id[k.first], by_id[k.second]
+    return f"{k.label}：{one.label or one.id}「{k.first_quote}」与 {two.label or two.id}「{k.second_quote}」"
 
 
 def language(clauses, parties=None) -> list[DocumentIssue]:

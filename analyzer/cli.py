@@ -57,7 +57,7 @@ VENDOR_ROLE = click.option("--vendor-role", type=click.Choice(["甲方", "乙方
 MAX_MB = click.option("--max-mb", type=float, default=None, help="Largest input file in MB (default 20).")
 EXCLUDE = click.option("--exclude", multiple=True, metavar="GLOB",
                        help="Leave out files inside the folders given whose name or path within the folder "
-                            "matches GLOB (e.g. 'README*', 'drafts/*'); may be repeated.")
+                            "matches GLOB (e.g. 'drafts/*'); may be repeated. README, LICENSE and CHANGELOG files are always left out.")
 NO_MODEL = click.option("--no-model", "no_model", is_flag=True,
                         help="Rules only: leave out the second opinion of the model learned from labeled contracts.")
 FAIL_ON = click.option("--fail-on", type=click.Choice(SEVERITY_ORDER), default=None,
@@ -225,8 +225,9 @@ def compare_cmd(paths, out, vendor_role, max_mb, exclude, no_model, fail_on):
         click.echo(f"{out}: cannot write the report ({e}); choose another --out folder", err=True)
         sys.exit(EXIT_BAD_INPUT)
     click.echo(f"compared {len(analyses)} contract(s); wrote {len(written)} files to {out}")
-    for rank, name, score in compare(analyses, with_counterparts=False).ranking():
-        click.echo(f"  {rank}. {name}  risk {score:g}")
+    comp = compare(analyses, with_counterparts=False)
+    for rank, name, score in comp.ranking():
+        click.echo(f"  {rank}. {name}  risk {score:g}" if rank else f"  -. {name}  not ranked: {comp.unranked[name]}")
     _report_failures(failed)
     sys.exit(_exit_code(analyses, failed, fail_on))
 

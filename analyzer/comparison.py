@@ -4,11 +4,13 @@ Everything here is structure; renderers and DataFrames are built from it.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from .distinct import Group, group
 from .model import Analysis, Clause
 from .rules import rulebook
 from .taxonomy import UNCLASSIFIED, load_taxonomy
@@ -33,30 +35,128 @@ class Comparison:
     categories: tuple[str, ...]
     matrix: Mapping[tuple[str, str], Cell]  # (category, name) → cell
     counterparts: Mapping[tuple[str, str], Mapping[str, tuple[str, float]]] = field(default_factory=dict)
+    unranked: Mapping[str, str] = field(default_factory=dict)  # name → why it cannot be ranked
+    issues: Mapping[str, tuple[Group, ...]] = field(default_factory=dict)  # name → distinct findings
+    kept: Mapping[str, tuple[Group, ...]] = field(default_factory=dict)  # name → distinct protections
 
     def analysis(self, name: str) -> Analysis:
         return self.analyses[self.names.index(name)]
 
-    def ranking(self) -> list[tuple[int, str, float]]:
-        """(rank, name, risk score), riskiest first."""
-        order = sorted(range(len(self.names)), key=lambda i: (-self.analyses[i].risk_score, self.names[i]))
-        return [(r + 1, self.names[i], self.analyses[i].risk_score) for r, i in enumerate(order)]
+    def ranking(self) -> list[tuple[int | None, str, float]]:
+        """(rank, name, risk score), riskiest first; contracts that cannot be ranked (see
+        ``unranked``) come last with rank None: a blank template is not the safest choice."""
+        order = sorted(range(len(self.names)), key=lambda i: (
+            self.names[i] in self.unranked, -self.analyses[i].risk_score, self.names[i]))
+        ranked = [i for i in order if self.names[i] not in self.unranked]
+        return [(ranked.index(i) + 1 if i in ranked else None, self.names[i], self.analyses[i].risk_score)
+                for i in order]
 
-    def rank_of(self, name: str) -> int:
+    def rank_of(self, name: str) -> int | None:
         return next(r for r, n, _ in self.ranking() if n == name)
+
+    def position(self, name: str) -> int:
+        """1-based place in ``ranking`` (ranked contracts first), for file names."""
+        return next(k + 1 for k, (_, n, _) in enumerate(self.ranking()) if n == name)
+
+    @property
+    def ranked_count(self) -> int:
+        return len(self.names) - len(self.unranked)
+
+    def counts(self, name: str) -> dict[str, int]:
+        """Distinct issues by severity (a regulatory one is counted apart), protections, document issues."""
+        groups = self.issues[name]
+        a = self.analysis(name)
+        out = {s: sum(g.severity == s and not _regulatory(a, g) for g in groups) for s in ("high", "medium", "low")}
+        out["regulatory"] = sum(_regulatory(a, g) for g in groups)
+        out["protections"] = len(self.kept[name])
+        out["missing"] = len(a.missing)
+        out["document_issues"] = len(a.issues)
+        return out
+
+
+    def quote(self, name: str, item) -> str:
+        """A finding's or protection's quote, whole: with the list a clause introduces
+        ("以下情形不属于乙方违约：" and its items), wherever the text put the items."""
+        a = self.analysis(name)
+        if not item.quote.rstrip().endswith(("：", ":")):
+            return item.quote
+        items = sub_items(a.clauses, a.clause(item.clause_id))
+        return "\n".join([item.quote.rstrip()] + [c.text.strip() for c in items])
+
+
+def sub_items(clauses, clause: Clause, limit: int = 12) -> list[Clause]:
+    """The items a clause introduces: its sub-clauses, else the clauses numbered under its
+    number (7 → 7.1, 7.2) that no other clause holds."""
+    children = [c for c in clauses if c.parent == clause.id]
+    if children or not clause.number:
+        return children[:limit]
+    stem = clause.number.rstrip(".、．") + "."
+    return [c for c in clauses if c.number and c.number.startswith(stem) and c.id != clause.id
+            and c.style != "signature"][:limit]
+
+
+def complete(comp: Comparison, name: str) -> bool:
+    """Is the contract whole enough to quote as a reference: rankable and not cut off?"""
+    a = comp.analysis(name)
+    return name not in comp.unranked and not any(i.code == "truncated" for i in a.issues)
+
+
+def _regulatory(a: Analysis, g: Group) -> bool:
+    return all(a.findings[i].regulatory for i in g.members)
+
+
+TITLE = re.compile(r"^[#\s]*(?P<t>[^\n：:，。；]{2,30}?(?:协议书?|合同书?|条款|服务规则)(?:[（(][^）)\n]{1,8}[）)])?)\s*$", re.M)
+DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?")
+NO_RANK_BLANK = "合同是未填写的模板（价格等关键内容空白），填写后才能排名"
+NO_RANK_EMPTY = "文件中没有可分析的合同条款，无法排名"
+
+
+def contract_title(text: str) -> str | None:
+    """The contract's own title: the first short line that names the document (…协议, …合同)."""
+    m = TITLE.search(text)
+    return m.group("t").strip() if m else None
+
+
+def contract_date(text: str) -> str | None:
+    """The last full date the contract states (signing dates come last), as YYYY-MM-DD."""
+    dates = [m for m in DATE.finditer(text) if m.group("d")]
+    if not dates:
+        return None
+    m = dates[-1]
+    return f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+
+
+def unranked_reason(a: Analysis) -> str | None:
+    """Why a contract cannot be ranked: it has no clauses, or it is a template whose price is blank."""
+    if not _substantive(a):
+        return NO_RANK_EMPTY
+    if "price" in a.missing and any(i.code == "blank_fields" for i in a.issues):
+        return NO_RANK_BLANK
+    return None
 
 
 def display_names(analyses) -> tuple[str, ...]:
-    """The vendor's name, made unique with the file name when two contracts share a vendor."""
+    """The vendor's name, made unique when two contracts share a vendor: by the contract's own
+    title, else its date, else the file name."""
     base = [a.vendor or Path(a.document.source).stem for a in analyses]
     counts = Counter(base)
-    names = [f"{b}（{Path(a.document.source).stem}）" if counts[b] > 1 else b for a, b in zip(analyses, base)]
+    names = [f"{b}（{_telling(a, [x for x, y in zip(analyses, base) if y == b])}）" if counts[b] > 1 else b
+             for a, b in zip(analyses, base)]
     seen: Counter[str] = Counter()
     out = []
     for n in names:
         seen[n] += 1
         out.append(n if seen[n] == 1 else f"{n} #{seen[n]}")
     return tuple(out)
+
+
+def _telling(a: Analysis, same_vendor: list[Analysis]) -> str:
+    """What tells ``a`` apart from the other contracts of its vendor."""
+    for read in (contract_title, contract_date):
+        mine = read(a.document.text)
+        if mine and sum(read(b.document.text) == mine for b in same_vendor) == 1:
+            return mine
+    return Path(a.document.source).stem
 
 
 def _cells(a: Analysis, categories) -> dict[str, Cell]:
@@ -95,7 +195,8 @@ def compare(analyses, *, with_counterparts: bool = True, workers: int = 1) -> Co
 
     Clause counterparts (each clause's closest clause in every other contract) are computed for
     up to MAX_COUNTERPARTS contracts; for more, use `analyzer batch` and query its tables."""
-    analyses = tuple(analyses)
+    # one order whatever the order of the inputs: the same files always give the same results
+    analyses = tuple(sorted(analyses, key=lambda a: (a.document.source, a.document.sha256)))
     names = display_names(analyses)
     categories = load_taxonomy().ids
     matrix = {}
@@ -104,7 +205,10 @@ def compare(analyses, *, with_counterparts: bool = True, workers: int = 1) -> Co
             matrix[(cat, name)] = cell
     counterparts = (_counterparts(analyses, names, workers)
                     if with_counterparts and len(analyses) <= MAX_COUNTERPARTS else {})
-    return Comparison(analyses, names, categories, matrix, counterparts)
+    unranked = {n: why for a, n in zip(analyses, names) if (why := unranked_reason(a))}
+    return Comparison(analyses, names, categories, matrix, counterparts, unranked,
+                      {n: group(a.findings) for a, n in zip(analyses, names)},
+                      {n: group(a.protections) for a, n in zip(analyses, names)})
 
 
 def _substantive(a: Analysis) -> list[Clause]:

@@ -74,3 +74,8 @@ def missing(clauses: tuple[Clause, ...], protections: tuple[Protection, ...], te
 
 def by_code() -> dict[str, Expected]:
     return {e.code: e for e in expected_terms()}
+
+
+def labels() -> dict[str, str]:
+    """Code → the label users see, e.g. dispute_resolution → 争议解决."""
+    return {e.code: e.label for e in expected_terms()}

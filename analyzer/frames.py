@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from .comparison import Comparison
+from .distinct import group
+from .expected import by_code
 from .model import TERM_KEYS, Analysis
 from .rules import rulebook
 from .taxonomy import load_taxonomy
@@ -26,14 +28,18 @@ def clauses(a: Analysis, vendor: str | None = None):
 
 
 def findings(a: Analysis, vendor: str | None = None):
+    """One row per finding; ``issue`` numbers the distinct issue it belongs to (findings that
+    restate one point share it), ``regulatory`` marks a restated legal duty."""
     book = rulebook()
-    rows = [{"vendor": vendor or a.name, "severity": f.severity, "flag": f.flag, "label": book.label(f.flag),
-             "mutual": f.mutual, "clause_id": f.clause_id, "clause": a.clause(f.clause_id).label,
+    issue_of = {i: k + 1 for k, g in enumerate(group(a.findings)) for i in g.members}
+    rows = [{"vendor": vendor or a.name, "issue": issue_of[i], "severity": f.severity, "flag": f.flag,
+             "label": book.label(f.flag), "mutual": f.mutual, "regulatory": f.regulatory, "clause_id": f.clause_id,
+             "clause": a.clause(f.clause_id).label,
              "quote": f.quote, "explanation": f.explanation, "legal_basis": f.legal_basis, "rule": f.rule,
              "details": "; ".join(f"{k}={v}" for k, v in f.details.items()), "start": f.start, "end": f.end}
-            for f in a.findings]
-    cols = ["vendor", "severity", "flag", "label", "mutual", "clause_id", "clause", "quote", "explanation",
-            "legal_basis", "rule", "details", "start", "end"]
+            for i, f in enumerate(a.findings)]
+    cols = ["vendor", "issue", "severity", "flag", "label", "mutual", "regulatory", "clause_id", "clause", "quote",
+            "explanation", "legal_basis", "rule", "details", "start", "end"]
     return _pd().DataFrame(rows, columns=cols)
 
 
@@ -53,6 +59,20 @@ def second_opinion(a: Analysis, vendor: str | None = None):
             for o in a.second_opinion for code in [getattr(o, "flag", None) or o.code]]
     return _pd().DataFrame(rows, columns=["vendor", "kind", "code", "label", "confidence", "clause_id", "clause",
                                           "quote"])
+
+
+def missing_terms(a: Analysis, vendor: str | None = None):
+    """The expected terms the contract leaves out, with the ask for each."""
+    known = by_code()
+    rows = [{"vendor": vendor or a.name, "code": m, "label": known[m].label, "ask": known[m].ask} for m in a.missing]
+    return _pd().DataFrame(rows, columns=["vendor", "code", "label", "ask"])
+
+
+def contradictions(a: Analysis, vendor: str | None = None):
+    rows = [{"vendor": vendor or a.name, "kind": k.kind, "label": k.label,
+             "first": a.clause(k.first).label, "first_quote": k.first_quote,
+             "second": a.clause(k.second).label, "second_quote": k.second_quote} for k in a.contradictions]
+    return _pd().DataFrame(rows, columns=["vendor", "kind", "label", "first", "first_quote", "second", "second_quote"])
 
 
 def issues(a: Analysis, vendor: str | None = None):
@@ -83,6 +103,14 @@ def all_protections(c: Comparison):
     return _concat(protections(a, n) for a, n in zip(c.analyses, c.names))
 
 
+def all_missing_terms(c: Comparison):
+    return _concat(missing_terms(a, n) for a, n in zip(c.analyses, c.names))
+
+
+def all_contradictions(c: Comparison):
+    return _concat(contradictions(a, n) for a, n in zip(c.analyses, c.names))
+
+
 def all_issues(c: Comparison):
     return _concat(issues(a, n) for a, n in zip(c.analyses, c.names))
 
@@ -106,15 +134,17 @@ def matrix(c: Comparison, *, value: str = "score"):
                         index=pd.Index([tax.label(x) for x in c.categories], name="category"), columns=list(c.names))
 
 
+UNRANKED = "未排名"
+
+
 def ranking(c: Comparison):
     pd = _pd()
     rows = []
     for rank, name, score in c.ranking():
-        a = c.analysis(name)
-        rows.append({"rank": rank, "vendor": name, "risk_score": score,
-                     "high": sum(f.severity == "high" for f in a.findings),
-                     "medium": sum(f.severity == "medium" for f in a.findings),
-                     "low": sum(f.severity == "low" for f in a.findings),
-                     "protections": len(a.protections), "document_issues": len(a.issues),
+        a, n = c.analysis(name), c.counts(name)
+        rows.append({"rank": rank or UNRANKED, "vendor": name, "risk_score": score,
+                     "high": n["high"], "medium": n["medium"], "low": n["low"], "regulatory": n["regulatory"],
+                     "protections": n["protections"], "missing_terms": n["missing"],
+                     "document_issues": n["document_issues"], "unranked": c.unranked.get(name, ""),
                      "source": a.document.source})
     return pd.DataFrame(rows).set_index("rank")

@@ -142,6 +142,9 @@ class Terms:
     term_months: float | None = None
     penalty_pct_max: float | None = None
     evidence: Mapping[str, str] = field(default_factory=dict)
+    annual_amount: float | None = None  # 元 a year, when the contract prices per year
+    amount_candidates: tuple[float, ...] = ()  # the amount's figure and capitals, when they disagree
+    prepaid: float | None = None  # 元 paid up front (预存/预付/预充)
 
     def values(self) -> dict[str, float | None]:
         return {k: getattr(self, k) for k in TERM_KEYS}
@@ -162,6 +165,7 @@ class Analysis:
     clause_scores: Mapping[str, float] = field(default_factory=dict)
     second_opinion: tuple = ()  # findings and protections only the learned model made, for review
     missing: tuple[str, ...] = ()  # codes of the expected terms the contract leaves out (see expected)
+    contradictions: tuple = ()  # contradictions.Contradiction: clauses that disagree, with both quotes
 
     @property
     def vendor(self) -> str | None:
@@ -206,6 +210,7 @@ class Analysis:
             "document_issues": [asdict(i) for i in self.issues],
             "terms": self.terms.values(),
             "missing_terms": list(self.missing),
+            "contradictions": [dict(asdict(k), label=k.label) for k in self.contradictions],
             "risk_score": self.risk_score,
             "second_opinion": [dict(_finding_dict(o), kind="finding") if isinstance(o, Finding)
                                else dict(_protection_dict(o), kind="protection") for o in self.second_opinion],

@@ -69,3 +69,12 @@ def to_number(text: str) -> float:
         return float(s)
     except ValueError:
         return float(cn_to_int(s))
+
+
+# an amount in figures beside the same amount in capitals, in either order
+FIGURE_THEN_CAPITALS = re.compile(
+    r"(?P<fig>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<wan>万)?\s*元[^。；\n\d]{0,10}?"
+    rf"(?:大写\s*[:：]?\s*)?[(（]?\s*(?:人民币)?\s*(?P<cap>{CAPITAL_AMOUNT.pattern})")
+CAPITALS_THEN_FIGURE = re.compile(
+    rf"(?P<cap>{CAPITAL_AMOUNT.pattern})\s*[(（]\s*(?:小写\s*[:：]?\s*)?[¥￥]?\s*"
+    r"(?P<fig>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<wan>万)?\s*元?\s*[)）]")

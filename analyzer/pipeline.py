@@ -9,7 +9,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, expected, learn, parties, reading, score, terms
+from . import checks, contradictions, expected, learn, parties, reading, score, terms
 from .errors import InputError
 from .load import load
 from .model import Analysis, Document
@@ -74,7 +74,7 @@ def analyze_document(doc: Document, settings: Settings | dict | None = None) -> 
     return Analysis(document=doc, parties=p, clauses=clauses, findings=findings, protections=protections,
                     issues=issues, terms=t, risk_score=score.risk_score(findings, protections, left_out),
                     clause_scores=score.clause_scores(clauses, findings, protections), second_opinion=opinions,
-                    missing=left_out)
+                    missing=left_out, contradictions=contradictions.find(clauses, p, findings, protections))
 
 
 def analyze(path: str | Path, settings: Settings | dict | None = None) -> Analysis:
@@ -109,6 +109,9 @@ def analyze_many(paths, settings: Settings | dict | None = None, *, progress=Non
 
 
 CONTRACT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
+# files a folder of contracts often holds that are not contracts: never taken from a folder
+NOT_CONTRACTS = ("README*", "readme*", "Readme*", "LICENSE*", "LICENCE*", "license*", "CHANGELOG*",
+                 "changelog*", "CONTRIBUTING*", "NOTICE*", "AUTHORS*")
 
 
 def expand(paths, exclude=()) -> list[Path]:
@@ -116,9 +119,11 @@ def expand(paths, exclude=()) -> list[Path]:
 
     ``exclude``: glob patterns; a file found inside a folder is left out when its name or its
     path within the folder (with /) matches one ("README*", "drafts/*"). Files named
-    themselves are always taken."""
+    themselves are always taken, and files named like a folder's notes (``NOT_CONTRACTS``:
+    README, LICENSE…) never are taken from a folder."""
     from fnmatch import fnmatchcase
     out, seen = [], set()
+    exclude = tuple(exclude) + NOT_CONTRACTS
 
     def excluded(f: Path, root: Path) -> bool:
         rel = f.relative_to(root).as_posix()

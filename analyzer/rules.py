@@ -104,6 +104,7 @@ class Advice:
     ask: str
     fallback: str
     legal: str | None  # a key of legal.yaml
+    hit: tuple[int, int] | None = None  # where the variant's pattern matched (offsets of the text given)
 
 
 @dataclass(frozen=True)
@@ -118,10 +119,14 @@ class RuleBook:
     def advice(self, flag: str, clause_view: str, legal: str | None = None) -> Advice:
         """The ask, fallback and legal basis for ``flag`` in a clause (its role-normalised
         text): the first variant whose pattern matches, else the flag's own; ``legal`` is the
-        rule's basis, kept unless the variant names another."""
+        rule's basis, kept unless the variant names another. An ask may quote the clause's own
+        words that the variant's pattern found as ``{hit}``."""
         entry = self.asks.get(flag, {})
-        chosen = next((v for v in entry.get("variants", ()) if v["when"].search(clause_view)), entry)
-        return Advice(chosen.get("ask", ""), chosen.get("fallback", ""), chosen.get("legal") or legal)
+        for v in entry.get("variants", ()):
+            m = v["when"].search(clause_view)
+            if m:
+                return Advice(v["ask"], v["fallback"], v.get("legal") or legal, m.span())
+        return Advice(entry.get("ask", ""), entry.get("fallback", ""), legal)
 
     def is_statutory(self, sentence: str) -> bool:
         """Does a (role-normalised) sentence only restate a duty the law imposes?"""

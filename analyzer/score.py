@@ -7,9 +7,9 @@ fires when one of its patterns matches or one of its `when` conditions holds for
 contract; a clause yields at most one finding per flag, and may carry several flags.
 
 Risk score (0–100), with the numbers in resources/defaults.yaml:
-    points = Σ severity_weight(issue) × (mutual_factor if the issue binds both sides)
+    points = max(0, Σ severity_weight(issue) × (mutual_factor if the issue binds both sides)
+                    − protection_offset × number of kinds of protection found)
              + missing_term_weight × number of expected terms the contract leaves out
-             − protection_offset × number of kinds of protection found   (never below 0)
     risk_score = 100 × (1 − exp(−points / risk_scale))
 An issue is a group of findings that restate one point (see ``distinct``), weighed by its most
 severe member; a finding that only restates a legal duty (``regulatory``) is not counted.
@@ -218,8 +218,8 @@ def risk_score(findings, protections, missing=(), *, book: RuleBook | None = Non
     d = (book or rulebook()).defaults
     points = sum(d["severity_weights"][g.severity] * (d["mutual_factor"] if g.mutual else 1.0)
                  for g in group([f for f in findings if not f.regulatory]))
-    points += d["missing_term_weight"] * len(missing)
     points = max(0.0, points - d["protection_offset"] * len({p.code for p in protections}))
+    points += d["missing_term_weight"] * len(missing)  # protections make up for no missing term
     return round(100.0 * (1.0 - math.exp(-points / d["risk_scale"])), 1)
 
 

@@ -47,7 +47,7 @@ def test_every_output_is_written(out, comparison):
 def test_excel_reads_back(out, comparison):
     from openpyxl import load_workbook
     wb = load_workbook(out / "comparison.xlsx")
-    assert wb.sheetnames == ["Overview", "Matrix", "Findings", "Terms", "Clauses"]
+    assert wb.sheetnames == ["Overview", "Matrix", "Findings", "Terms", "Missing", "Contradictions", "Clauses"]
     for ws in wb.worksheets:
         assert ws.freeze_panes in ("A2", "B2") and ws.auto_filter.ref
     findings = wb["Findings"]
@@ -58,7 +58,8 @@ def test_excel_reads_back(out, comparison):
     assert len(rows) == sum(len(a.findings) for a in comparison.analyses)
     high = next(r for r in rows if r[sev].value == "high")
     assert high[0].fill.fgColor.rgb.endswith("F4B6B0")
-    assert findings.column_dimensions["H"].width >= 30
+    from openpyxl.utils import get_column_letter
+    assert findings.column_dimensions[get_column_letter(header.index("quote") + 1)].width >= 30
     assert high[header.index("quote")].alignment.wrap_text
     overview = [r[1].value for r in wb["Overview"].iter_rows(min_row=2)]
     assert overview == [n for _, n, _ in comparison.ranking()]

@@ -66,6 +66,18 @@ def risk_heatmap(comp: Comparison):
     return fig
 
 
+MISSING_COLOUR = "#9e9e9e"
+
+
+def _points(comp: Comparison, name: str, what: str, d: dict) -> float:
+    """Risk points of one vendor's distinct issues of one severity (or of its missing terms)."""
+    a = comp.analysis(name)
+    if what == "missing":
+        return d["missing_term_weight"] * len(a.missing)
+    return sum(d["severity_weights"][g.severity] * (d["mutual_factor"] if g.mutual else 1.0)
+               for g in comp.issues[name] if g.severity == what and not a.findings[g.first].regulatory)
+
+
 def risk_bars(comp: Comparison):
     """Risk score per vendor, the bar split by the severity of the findings behind it."""
     from ..rules import rulebook
@@ -74,19 +86,16 @@ def risk_bars(comp: Comparison):
     ax = fig.add_subplot()
     order = [n for _, n, _ in comp.ranking()][::-1]
     left = [0.0] * len(order)
-    for sev in ("high", "medium", "low"):
-        pts = []
-        for n in order:
-            a = comp.analysis(n)
-            pts.append(sum(d["severity_weights"][sev] * (d["mutual_factor"] if f.mutual else 1.0)
-                           for f in a.findings if f.severity == sev))
-        ax.barh(range(len(order)), pts, left=left, color=SEVERITY_COLOURS[sev],
-                label={"high": "高", "medium": "中", "low": "低"}[sev])
+    for sev in ("high", "medium", "low", "missing"):
+        pts = [_points(comp, n, sev, d) for n in order]
+        ax.barh(range(len(order)), pts, left=left, color=SEVERITY_COLOURS.get(sev, MISSING_COLOUR),
+                label={"high": "高", "medium": "中", "low": "低", "missing": "缺失条款"}[sev])
         left = [l + p for l, p in zip(left, pts)]
     for i, n in enumerate(order):
         ax.text(left[i] + 0.5, i, f"风险分 {comp.analysis(n).risk_score:g}", va="center", fontsize=8)
-    ax.set_yticks(range(len(order)), [_wrap(n, 16) for n in order], fontsize=8)
-    ax.set_xlabel("风险点数（按严重程度叠加）")
+    ax.set_yticks(range(len(order)), [_wrap(n, 16) + ("\n（未排名）" if n in comp.unranked else "") for n in order],
+                  fontsize=8)
+    ax.set_xlabel("风险点数（同一问题只计一次，按严重程度叠加；缺失的必备条款另计）")
     ax.set_title("各供应商风险（越长越不利）", fontsize=10)
     ax.legend(title="严重程度", fontsize=8, loc="lower right")
     ax.set_xlim(0, max(left + [1.0]) * 1.25)

@@ -1,7 +1,7 @@
 """A negotiation brief as a Word document."""
 from __future__ import annotations
 
-from ..brief import Brief
+from ..brief import NOTHING_FOUND, SECTIONS, Brief
 from ..rules import SEVERITY_CN
 
 
@@ -17,26 +17,30 @@ def brief_docx(b: Brief, path) -> None:
     d.add_heading(f"谈判要点：{b.name}", level=1)
     d.add_paragraph(f"来源文件：{b.source}")
     d.add_paragraph(b.summary)
-    if b.issues:
-        d.add_heading("文件问题（签署前先核实）", level=2)
-        for i in b.issues:
-            d.add_paragraph(i, style="List Bullet")
-    d.add_heading("需要谈判的条款（按严重程度）", level=2)
+    _bullets(d, SECTIONS["issues"], b.issues)
+    _bullets(d, SECTIONS["contradictions"], b.contradictions)
+    d.add_heading(SECTIONS["points"], level=2)
     if not b.points:
-        d.add_paragraph("未发现明显不利于客户的条款。")
+        d.add_paragraph(NOTHING_FOUND)
     for k, p in enumerate(b.points, 1):
         d.add_heading(f"{k}. {p.label}（{SEVERITY_CN[p.severity]}）{' · 双方对等' if p.mutual else ''}", level=3)
         for label, value in (("条款", p.clause), ("原文", f"「{p.quote}」"), ("为什么重要", p.why),
                              ("法律依据", p.legal), ("提出修改", p.ask), ("退而求其次", p.fallback),
                              ("市场参照", p.reference)):
-            if not value:
-                continue
-            para = d.add_paragraph()
-            para.add_run(f"{label}：").bold = True
-            para.add_run(value)
-    if b.protections:
-        d.add_heading("已有的保护性条款（保留）", level=2)
-        for p in b.protections:
-            d.add_paragraph(p, style="List Bullet")
+            if value:
+                para = d.add_paragraph()
+                para.add_run(f"{label}：").bold = True
+                para.add_run(value)
+    _bullets(d, SECTIONS["additions"], [f"{a.label}：{a.ask}" + (f"（参照：{a.reference}）" if a.reference else "")
+                                        for a in b.additions])
+    _bullets(d, SECTIONS["regulatory"], [f"{p.label}（{p.clause}）：「{p.quote}」" for p in b.regulatory])
+    _bullets(d, SECTIONS["protections"], b.protections)
     d.core_properties.title = f"谈判要点：{b.name}"
     d.save(str(path))
+
+
+def _bullets(d, title: str, items) -> None:
+    if items:
+        d.add_heading(title, level=2)
+        for item in items:
+            d.add_paragraph(item, style="List Bullet")

@@ -1,4 +1,5 @@
-"""The comparison as an Excel workbook: Overview, Matrix, Findings, Terms, Clauses."""
+"""The comparison as an Excel workbook: Overview, Matrix, Findings, Terms, Missing (expected terms
+a contract leaves out), Contradictions, Clauses."""
 from __future__ import annotations
 
 from .. import frames
@@ -6,7 +7,7 @@ from ..comparison import Comparison
 from .safe import cell
 
 FILLS = {"high": "F4B6B0", "medium": "F9D9A8", "low": "FBF1B5"}
-WIDTHS = {"text": 80, "quote": 60, "explanation": 80, "message": 80, "legal_basis": 40, "path": 30,
+WIDTHS = {"ask": 60, "first_quote": 50, "second_quote": 50, "text": 80, "quote": 60, "explanation": 80, "message": 80, "legal_basis": 40, "path": 30,
           "clause": 30, "vendor": 28, "source": 40, "categories": 30}
 
 
@@ -30,6 +31,8 @@ def write_excel(comp: Comparison, path) -> None:
         ("Matrix", frames.matrix(comp).reset_index()),
         ("Findings", frames.all_findings(comp)),
         ("Terms", frames.terms_table(comp).reset_index()),
+        ("Missing", frames.all_missing_terms(comp)),
+        ("Contradictions", frames.all_contradictions(comp)),
         ("Clauses", frames.all_clauses(comp)),
     ]
     wb.remove(wb.active)

@@ -4,8 +4,9 @@ from __future__ import annotations
 import base64
 import io
 
-from ..comparison import Comparison
-from ..frames import TERM_LABELS
+from ..comparison import SEVERITY_RANK, Comparison
+from ..expected import labels as expected_labels
+from ..frames import TERM_LABELS, UNRANKED
 from ..model import TERM_KEYS
 from ..rules import SEVERITY_CN, rulebook
 from ..taxonomy import load_taxonomy
@@ -35,12 +36,11 @@ def context(comp: Comparison, figures: dict | None = None) -> dict:
     figures = figures if figures is not None else {k: fn(comp) for k, fn in charts.CHARTS.items()}
     ranking = []
     for rank, name, score in comp.ranking():
-        a = comp.analysis(name)
-        ranking.append({"rank": rank, "name": name, "index": comp.names.index(name), "score": f"{score:g}",
-                        "high": sum(f.severity == "high" for f in a.findings),
-                        "medium": sum(f.severity == "medium" for f in a.findings),
-                        "low": sum(f.severity == "low" for f in a.findings),
-                        "protections": len(a.protections), "issues": len(a.issues), "source": a.document.source})
+        a, n = comp.analysis(name), comp.counts(name)
+        ranking.append({"rank": rank or UNRANKED, "name": name, "index": comp.names.index(name), "score": f"{score:g}",
+                        "high": n["high"], "medium": n["medium"], "low": n["low"], "missing": n["missing"],
+                        "protections": n["protections"], "issues": n["document_issues"],
+                        "unranked": comp.unranked.get(name, ""), "source": a.document.source})
     matrix = []
     for cat in comp.categories:
         cells = []
@@ -51,16 +51,7 @@ def context(comp: Comparison, figures: dict | None = None) -> dict:
                           "clauses": [{"label": a.clause(i).label or i, "text": a.clause(i).text}
                                       for i in cell.clause_ids]})
         matrix.append({"label": tax.label(cat), "cells": cells})
-    details = []
-    for i, n in enumerate(comp.names):
-        a = comp.analysis(n)
-        details.append({
-            "index": i, "name": n, "score": f"{a.risk_score:g}", "source": a.document.source,
-            "findings": [{"severity": f.severity, "severity_cn": SEVERITY_CN[f.severity], "label": book.label(f.flag),
-                          "mutual": f.mutual, "clause": a.clause(f.clause_id).label, "quote": f.quote,
-                          "explanation": f.explanation}
-                         for f in sorted(a.findings, key=lambda f: ("high", "medium", "low").index(f.severity))],
-            "protections": [f"{book.label(p.code)}：{p.quote}" for p in a.protections]})
+    details = [_details(comp, i, n, book) for i, n in enumerate(comp.names)]
     d = book.defaults
     return {
         "vendors": list(comp.names), "ranking": ranking,
@@ -73,8 +64,31 @@ def context(comp: Comparison, figures: dict | None = None) -> dict:
                   for n in comp.names],
         "matrix": matrix, "details": details,
         "weights": d["severity_weights"], "mutual": d["mutual_factor"], "offset": d["protection_offset"],
+        "missing_weight": d["missing_term_weight"], "unranked": dict(comp.unranked),
         "scale": d["risk_scale"], "screen": d["penalty_screen_pct"],
     }
+
+
+def _details(comp: Comparison, index: int, name: str, book) -> dict:
+    """One vendor's section: its distinct issues (each with all its places), protections,
+    missing terms and contradictions."""
+    a = comp.analysis(name)
+    labels = expected_labels()
+    issues = sorted(comp.issues[name], key=lambda g: SEVERITY_RANK[g.severity])
+    return {
+        "index": index, "name": name, "score": f"{a.risk_score:g}", "source": a.document.source,
+        "unranked": comp.unranked.get(name, ""),
+        "findings": [{"severity": g.severity, "severity_cn": SEVERITY_CN[g.severity], "label": book.label(g.code),
+                      "mutual": g.mutual, "regulatory": a.findings[g.first].regulatory,
+                      "clause": "、".join(a.clause(c).label or c for c in g.clause_ids),
+                      "quote": a.findings[g.first].quote, "explanation": a.findings[g.first].explanation}
+                     for g in issues],
+        "protections": [f"{book.label(g.code)}（{'、'.join(a.clause(c).label or c for c in g.clause_ids)}）："
+                        f"{a.protections[g.first].quote}" for g in comp.kept[name]],
+        "missing": [labels[m] for m in a.missing],
+        "contradictions": [{"label": k.label, "first": a.clause(k.first).label, "first_quote": k.first_quote,
+                            "second": a.clause(k.second).label, "second_quote": k.second_quote}
+                           for k in a.contradictions]}
 
 
 def render_html(comp: Comparison, figures: dict | None = None) -> str:

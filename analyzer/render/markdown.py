@@ -1,9 +1,9 @@
 """Markdown: the comparison and each vendor's negotiation brief. All contract text is escaped."""
 from __future__ import annotations
 
-from ..brief import Brief
+from ..brief import NOTHING_FOUND, SECTIONS, Brief
 from ..comparison import Comparison
-from ..frames import TERM_LABELS
+from ..frames import TERM_LABELS, UNRANKED
 from ..model import TERM_KEYS
 from ..rules import SEVERITY_CN, rulebook
 from ..taxonomy import load_taxonomy
@@ -27,11 +27,13 @@ def comparison_md(comp: Comparison) -> str:
              f"比较了 {len(comp.names)} 份合同。风险分 0–100，越高越不利于客户。", "", "## 风险排名", ""]
     rows = []
     for rank, name, score in comp.ranking():
-        a = comp.analysis(name)
-        counts = "/".join(str(sum(f.severity == s for f in a.findings)) for s in ("high", "medium", "low"))
-        rows.append([str(rank), md(name, table=True), f"{score:g}", counts, str(len(a.protections)),
-                     str(len(a.issues)), md(a.document.source, table=True)])
-    lines += _table(["排名", "供应商", "风险分", "高/中/低", "保护条款", "文件问题", "文件"], rows)
+        a, n = comp.analysis(name), comp.counts(name)
+        counts = "/".join(str(n[s]) for s in ("high", "medium", "low"))
+        rows.append([str(rank or UNRANKED), md(name, table=True), f"{score:g}", counts,
+                     str(n["protections"]), str(n["missing"]), str(n["document_issues"]),
+                     md(a.document.source, table=True)])
+    lines += _table(["排名", "供应商", "风险分", "高/中/低", "保护条款", "缺失条款", "文件问题", "文件"], rows)
+    lines += [f"- 未排名：{md(n)}：{why}" for n, why in comp.unranked.items()]
     lines += ["", "## 商务条款", ""]
     lines += _table(["供应商"] + [TERM_LABELS[k] for k in TERM_KEYS],
                     [[md(n, table=True)] + [_num(getattr(comp.analysis(n).terms, k)) for k in TERM_KEYS]
@@ -54,7 +56,7 @@ def comparison_md(comp: Comparison) -> str:
         a = comp.analysis(n)
         lines += [f"### {md(n)}", ""]
         if not a.findings:
-            lines += ["未发现明显不利于客户的条款。", ""]
+            lines += [NOTHING_FOUND, ""]
         for f in sorted(a.findings, key=lambda f: ("high", "medium", "low").index(f.severity)):
             mutual = "（双方对等）" if f.mutual else ""
             lines.append(f"- **{SEVERITY_CN[f.severity]}** {md(book.label(f.flag))}{mutual}，"
@@ -66,10 +68,12 @@ def comparison_md(comp: Comparison) -> str:
 def brief_md(b: Brief) -> str:
     lines = [f"# 谈判要点：{md(b.name)}", "", f"来源文件：{md(b.source)}", "", md(b.summary), ""]
     if b.issues:
-        lines += ["## 文件问题（签署前先核实）", ""] + [f"- {md(i)}" for i in b.issues] + [""]
-    lines += ["## 需要谈判的条款（按严重程度）", ""]
+        lines += ["## " + SECTIONS["issues"], ""] + [f"- {md(i)}" for i in b.issues] + [""]
+    if b.contradictions:
+        lines += ["## " + SECTIONS["contradictions"], ""] + [f"- {md(k)}" for k in b.contradictions] + [""]
+    lines += ["## " + SECTIONS["points"], ""]
     if not b.points:
-        lines += ["未发现明显不利于客户的条款。", ""]
+        lines += [NOTHING_FOUND, ""]
     for k, p in enumerate(b.points, 1):
         lines += [f"### {k}. {md(p.label)}（{SEVERITY_CN[p.severity]}）{'· 双方对等' if p.mutual else ''}", "",
                   f"- **条款**：{md(p.clause)}", f"- **原文**：「{md(p.quote)}」", f"- **为什么重要**：{md(p.why)}。"]
@@ -77,6 +81,14 @@ def brief_md(b: Brief) -> str:
             lines.append(f"- **法律依据**：{md(p.legal)}")
         lines += [f"- **提出修改**：{md(p.ask)}", f"- **退而求其次**：{md(p.fallback)}",
                   f"- **市场参照**：{md(p.reference)}", ""]
+    if b.additions:
+        lines += ["## " + SECTIONS["additions"], ""]
+        for a in b.additions:
+            lines.append(f"- **{md(a.label)}**：{md(a.ask)}" + (f"（参照：{md(a.reference)}）" if a.reference else ""))
+        lines.append("")
+    if b.regulatory:
+        lines += ["## " + SECTIONS["regulatory"], ""]
+        lines += [f"- {md(p.label)}（{md(p.clause)}）：「{md(p.quote)}」" for p in b.regulatory] + [""]
     if b.protections:
-        lines += ["## 已有的保护性条款（保留）", ""] + [f"- {md(p)}" for p in b.protections] + [""]
+        lines += ["## " + SECTIONS["protections"], ""] + [f"- {md(p)}" for p in b.protections] + [""]
     return "\n".join(lines).rstrip() + "\n"

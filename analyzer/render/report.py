@@ -26,7 +26,7 @@ def _csv(df, path: Path) -> None:
 
 def brief_paths(comp: Comparison) -> dict[str, str]:
     """Vendor name → file stem of its brief, e.g. 01_深圳市某某科技有限公司."""
-    return {n: f"{comp.rank_of(n):02d}_{slug(n)}" for n in comp.names}
+    return {n: f"{comp.position(n):02d}_{slug(n)}" for n in comp.names}
 
 
 def write_all(comp: Comparison, out: str | Path) -> list[Path]:

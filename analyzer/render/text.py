@@ -26,11 +26,17 @@ def outline(a: Analysis) -> str:
     if a.findings:
         lines.append("findings:")
         for f in sorted(a.findings, key=lambda f: ("high", "medium", "low").index(f.severity)):
-            mutual = " (mutual)" if f.mutual else ""
+            mutual = (" (mutual)" if f.mutual else "") + (" (regulatory: not scored)" if f.regulatory else "")
             lines.append(f"  - {f.severity:<6} {f.flag}{mutual} @{f.clause_id}: {f.quote[:70]}")
     if a.protections:
         lines.append("protections:")
         lines += [f"  + {p.code} @{p.clause_id}: {p.quote[:70]}" for p in a.protections]
+    if a.missing:
+        lines.append(f"missing terms (not settled by the contract): {', '.join(a.missing)}")
+    if a.contradictions:
+        lines.append("contradictions:")
+        lines += [f"  x {k.kind} @{k.first} / @{k.second}: 「{k.first_quote[:40]}」 vs 「{k.second_quote[:40]}」"
+                  for k in a.contradictions]
     if a.second_opinion:
         lines.append("second opinion (the learned model alone; review before relying on it):")
         lines += [f"  ? {getattr(o, 'flag', None) or o.code} {o.confidence:.0%} @{o.clause_id}: {o.quote[:70]}"
