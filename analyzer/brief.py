@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .comparison import SEVERITY_RANK, Comparison, complete
+from .cost import VENDOR, cost_rows
 from .distinct import Group
 from .expected import by_code
 from .reading import view
@@ -19,7 +20,7 @@ from .rules import SEVERITY_CN, rulebook
 from .taxonomy import UNCLASSIFIED, load_taxonomy
 
 # the brief's sections, in order, as every renderer titles them
-SECTIONS = {"issues": "文件问题（签署前先核实）", "contradictions": "相互矛盾的条款（请乙方澄清以哪一条为准）",
+SECTIONS = {"cost": "费用（与其他供应商同一口径）", "issues": "文件问题（签署前先核实）", "contradictions": "相互矛盾的条款（请乙方澄清以哪一条为准）",
             "points": "需要谈判的条款（按严重程度）", "additions": "合同缺少的必备条款（请增加）",
             "regulatory": "法定义务（复述法律法规，不可谈判，了解即可）", "protections": "已有的保护性条款（保留）"}
 NOTHING_FOUND = "未发现明显不利于客户的条款。"
@@ -65,6 +66,7 @@ class Brief:
     regulatory: tuple[Point, ...] = ()
     additions: tuple[Addition, ...] = ()
     contradictions: tuple[str, ...] = ()
+    cost: tuple[tuple[str, str], ...] = ()  # (label, value) on the footing every vendor shares
 
 
 def _short(text: str, n: int = 160) -> str:
@@ -173,5 +175,6 @@ def brief(comp: Comparison, name: str) -> Brief:
                           f"「{_short(comp.quote(name, a.protections[g.first]))}」" for g in comp.kept[name]),
         issues=tuple(i.message for i in a.issues if i.code != "conflicting_clauses"), regulatory=tuple(p for p in points if p.regulatory),
         additions=tuple(_addition(comp, name, code) for code in a.missing),
+        cost=tuple((k, v) for k, v in cost_rows({name: comp.costs[name]})[0].items() if k != VENDOR),
         contradictions=tuple(f"{k.label}：{by_id[k.first].label}「{k.first_quote}」与 "
                              f"{by_id[k.second].label}「{k.second_quote}」" for k in a.contradictions))

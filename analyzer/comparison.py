@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
+from .cost import Cost, cost
 from .distinct import Group, group
 from .model import Analysis, Clause
 from .rules import rulebook
@@ -38,6 +39,7 @@ class Comparison:
     unranked: Mapping[str, str] = field(default_factory=dict)  # name → why it cannot be ranked
     issues: Mapping[str, tuple[Group, ...]] = field(default_factory=dict)  # name → distinct findings
     kept: Mapping[str, tuple[Group, ...]] = field(default_factory=dict)  # name → distinct protections
+    costs: Mapping[str, Cost] = field(default_factory=dict)  # name → like-for-like cost, in rank order
 
     def analysis(self, name: str) -> Analysis:
         return self.analyses[self.names.index(name)]
@@ -206,9 +208,10 @@ def compare(analyses, *, with_counterparts: bool = True, workers: int = 1) -> Co
     counterparts = (_counterparts(analyses, names, workers)
                     if with_counterparts and len(analyses) <= MAX_COUNTERPARTS else {})
     unranked = {n: why for a, n in zip(analyses, names) if (why := unranked_reason(a))}
-    return Comparison(analyses, names, categories, matrix, counterparts, unranked,
+    comp = Comparison(analyses, names, categories, matrix, counterparts, unranked,
                       {n: group(a.findings) for a, n in zip(analyses, names)},
                       {n: group(a.protections) for a, n in zip(analyses, names)})
+    return replace(comp, costs={n: cost(comp.analysis(n)) for _, n, _ in comp.ranking()})
 
 
 def _substantive(a: Analysis) -> list[Clause]:

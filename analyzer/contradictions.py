@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .model import Clause, Finding, Parties, Protection
 from .reading import view
 from .score import reading_of
+from .terms import stated_terms, stated_totals
 
 FORUM = re.compile(
     r"(?:提交|提起|提请|向|由|交|报)(?P<where>[^。；，,]{0,16}?)(?P<kind>仲裁委员会|仲裁院|仲裁中心|法院)"
@@ -68,12 +69,12 @@ def forum_key(where: str, kind: str) -> str:
 
 
 def in_clauses(clauses, parties: Parties | None = None) -> list[Contradiction]:
-    """Two forums; an automatic renewal beside a rule that the contract is not renewed."""
+    """Two forums; an automatic renewal beside a rule that the contract is not renewed; two
+    contract amounts; two terms."""
     forums: dict[str, tuple[Clause, str]] = {}
     renew = no_renew = None
-    for c in clauses:
-        if c.style == "signature":
-            continue
+    body = [c for c in clauses if c.style != "signature"]
+    for c in body:
         v = reading_of(c, parties).view.text
         for m in FORUM.finditer(v):
             key = forum_key(m.group("where"), m.group("kind"))
@@ -90,7 +91,23 @@ def in_clauses(clauses, parties: Parties | None = None) -> list[Contradiction]:
         out.append(Contradiction("forum", places[0][0].id, other[0].id, places[0][1], other[1]))
     if renew and no_renew and renew[0].id != no_renew[0].id:
         out.append(Contradiction("renewal", renew[0].id, no_renew[0].id, renew[1], no_renew[1]))
+    for kind, stated in (("amount", stated_totals(body, parties)), ("term", stated_terms(body, parties))):
+        k = _two_values(kind, list(stated), parties)
+        if k:
+            out.append(k)
     return out
+
+
+def _two_values(kind: str, stated, parties) -> Contradiction | None:
+    """The first value stated and the first other value stated in another clause."""
+    if not stated:
+        return None
+    value, c, a, b = stated[0]
+    other = next((s for s in stated[1:] if s[1].id != c.id and abs(s[0] - value) > 0.005), None)
+    if other is None:
+        return None
+    return Contradiction(kind, c.id, other[1].id, _sentence(c, parties, a, b),
+                         _sentence(other[1], parties, other[2], other[3]))
 
 
 def in_rights(clauses, parties: Parties | None, findings: tuple[Finding, ...],

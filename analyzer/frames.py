@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .comparison import Comparison
+from .cost import VENDOR, cost_rows
 from .distinct import group
 from .expected import by_code
 from .model import TERM_KEYS, Analysis
@@ -113,6 +114,12 @@ def all_contradictions(c: Comparison):
 
 def all_issues(c: Comparison):
     return _concat(issues(a, n) for a, n in zip(c.analyses, c.names))
+
+
+def cost_table(c: Comparison):
+    """Vendors in rank order as rows, the like-for-like cost as columns (see ``cost``), as shown:
+    a disputed amount as "5000 或 3500？", an unknown as 未约定."""
+    return _pd().DataFrame(cost_rows(c.costs)).set_index(VENDOR)
 
 
 def terms_table(c: Comparison):

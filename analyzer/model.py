@@ -209,6 +209,8 @@ class Analysis:
             "protections": [_protection_dict(p) for p in self.protections],
             "document_issues": [asdict(i) for i in self.issues],
             "terms": self.terms.values(),
+            "terms_more": {"annual_amount": self.terms.annual_amount, "prepaid": self.terms.prepaid,
+                           "amount_candidates": list(self.terms.amount_candidates)},
             "missing_terms": list(self.missing),
             "contradictions": [dict(asdict(k), label=k.label) for k in self.contradictions],
             "risk_score": self.risk_score,

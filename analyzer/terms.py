@@ -1,8 +1,13 @@
 """Commercial terms a buyer compares: amount, rates, minimum spend, term, largest penalty.
 
 Every value is read from a figure or a Chinese numeral in the text; a term the contract leaves
-blank or does not state is None. Matching runs on the role-normalised view of each clause
-(see reading.view), where the customer is 甲方 and the vendor 乙方.
+blank or does not state is None. The contract amount is the total the customer pays under the
+contract: a labeled total (合同总金额, 实际付款金额, 总价, 合计…), or a price per year (年费,
+每年…元, 1200元/年) times the term when both are stated; a price per year alone is kept as
+``annual_amount`` and leaves the amount None. When the amount's figure and its capitals
+disagree (5000元（叁仟伍佰元整）) the amount is None and both are kept as ``amount_candidates``.
+Money paid up front (预存/预付/预充) is ``prepaid``. Matching runs on the role-normalised view
+of each clause (see reading.view), where the customer is 甲方 and the vendor 乙方.
 """
 from __future__ import annotations
 
@@ -11,19 +16,41 @@ from dataclasses import dataclass
 
 from .literals import gate
 from .model import Clause, Parties, Terms
-from .numerals import NUMERAL_CHARS, CAPITAL_AMOUNT, parse_amount, to_number
+from .numerals import (
+    CAPITAL_AMOUNT,
+    CAPITALS_THEN_FIGURE,
+    FIGURE_THEN_CAPITALS,
+    NUMERAL_CHARS,
+    parse_amount,
+    to_number,
+)
 from .reading import SENTENCES, view
 
 NUM = rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{NUMERAL_CHARS}]+)"
 FIGURE = r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)"
 
-# labels of the total, strongest first; a subtotal (合计, 共计) counts only when nothing else does
+# labels of the total, strongest first; a subtotal (合计, 总计) counts only when nothing else does,
+# and a handling fee's total (手续费合计) not at all
 AMOUNT_LABELS = (
-    re.compile(r"(?:合同|协议)(?:总金额|总价款?|总额|价款|金额)|实际付款金额|付款金额|总价款|合同总价"),
-    re.compile(r"费用总计|费用合计|总计|合计|总金额"),
+    re.compile(r"(?:合同|协议)(?:总金额|总价款?|总额|价款|金额|总?费用(?:共计|总计|合计)?)|实际付款金额|付款金额|总价款?"),
+    re.compile(r"费用总计|费用合计|(?<!手续)(?<!手续费)(?:总计|合计)|总金额"),
 )
-AMOUNT_AFTER_LABEL = re.compile(
-    rf"^(?:[:：为是共计]|人民币|RMB|¥|￥){{0,4}}{FIGURE}(?P<wan>万)?元")
+# between a label and its amount: separators (a table's | too), the currency, 大写, brackets
+AMOUNT_GAP = re.compile(r"(?:[:：为是共计|()（）\[【]|人民币|RMB|¥|￥|大写){0,6}")
+FIGURE_AMOUNT = re.compile(rf"{FIGURE}[\]】]?(?P<wan>万)?元")
+# a price per year: "年费12000元", "年服务费…", "服务费为每年人民币36000元", "每年甲方向乙方支付服务费…"
+FEE_NAME = r"(?:技术服务|服务|使用|维护|平台|系统|套餐|会员|租用|授权|软件)?费用?"
+ANNUAL_LABEL = re.compile(
+    rf"(?:每一?年度?(?:甲方)?(?:应|须|需)?(?:向乙方)?(?:支付|缴纳|交纳)?的?(?:{FEE_NAME})?"
+    rf"|(?<![\d{NUMERAL_CHARS}个首今本明去当])年度?{FEE_NAME})(?:总计|合计|共计)?")
+# the figure first: "合同套餐 1200元/年", "收费标准：99元一年"; not a minimum spend, a unit price or a rate per seat
+ANNUAL_PRICE = re.compile(
+    rf"(?:(?<!消)(?<!最低使用)费用?|套餐|(?<!单)价格?|标准)(?:[:：为是]|人民币|RMB|¥|￥){{0,3}}"
+    rf"{FIGURE}(?P<wan>万)?元(?:/|每|一)(?:1|一)?年(?![\d/每])")
+# money paid up front; not a minimum or a top-up each time
+PREPAID = re.compile(r"(?<!每次)(?<!最低)(?:预存|预付|预充)(?:款项?|金额|话费|通话费|通信费|服务费|费用?)?")
+# a disputed amount counts as the contract's when it is a fee's ("系统使用费5000元（叁仟伍佰元整）")
+FEE_BEFORE = re.compile(r"(?<!消)费用?(?:[:：为是]|人民币)*$")
 RATE_PER_MINUTE = re.compile(
     rf"{FIGURE}元?(?:/|每)(?:(?P<n>\d+)秒(?:钟)?|分钟|min)")
 RATE_PER_MINUTE_BEFORE = re.compile(rf"每分钟{FIGURE}元")
@@ -35,7 +62,7 @@ MIN_SPEND = re.compile(
 # the contract's own duration, not a retention, warranty or payment period
 NOT_THE_TERM = r"(?<!保留)(?<!保存)(?<!保管)(?<!保修)(?<!质保)(?<!付款)(?<!整改)(?<!异议)(?<!账单)"
 # the lookahead spares the lookbehinds at positions where no label starts
-TERM_LABEL = rf"(?=[有服合协期使]){NOT_THE_TERM}(?:有效期|服务期限?|合同期限?|协议期限?|期限|使用期)"
+TERM_LABEL = rf"(?=[有服合协期使]){NOT_THE_TERM}(?:有效期|服务期限?|合同期限?|协议期限?|期限|使用期|有效(?:学习|使用|服务)时间)"
 TERM_STRONG = re.compile(
     rf"{TERM_LABEL}[:：]?(?:为|是|共)?"
     # "自2024年1月1日起至2024年12月31日止，共12个月": the dates are passed over, the count is read
@@ -46,6 +73,7 @@ _DATE = r"(?P<y{0}>\d{{4}})\s*年\s*(?P<m{0}>\d{{1,2}})\s*月\s*(?P<d{0}>\d{{1,2
 TERM_DATES = re.compile(
     rf"{TERM_LABEL}[^。；\d]{{0,6}}"
     + _DATE.format(1) + r"[^。；\d]{0,4}(?:至|到|—|－|-|~|～)\s*" + _DATE.format(2))
+A_LIMIT = re.compile(r"(?:最长|最多|不超过|至多|延长)[^。；，]{0,4}$")  # before a term: a limit, not the term
 TERM_WEAK = re.compile(rf"(?:续签|续约|套餐|服务)(?:期|为|期为)?{NUM}(?P<unit>个月|个自然月|年)")
 TERM_AFTER = re.compile(rf"/{NUM}(?P<unit>个月|年)")
 PERCENT = re.compile(rf"(?:{FIGURE}\s*%|百分之(?P<cn>[{NUMERAL_CHARS}]+)|(?P<per>千|万)分之(?P<part>[{NUMERAL_CHARS}\d.]+)"
@@ -75,6 +103,9 @@ FIXED_FINE = re.compile(rf"(?:扣款|罚款|罚金|赔偿){FIGURE}元")
 DIGIT = re.compile(r"\d")
 # these start with a figure or an optional word, and scan slowly: first a search for the words they need
 MAY_RATE, MAY_SMS_RATE, MAY_MIN_SPEND = gate(RATE_PER_MINUTE), gate(SMS_RATE), gate(MIN_SPEND)
+MAY_DISPUTE = (gate(FIGURE_THEN_CAPITALS), gate(CAPITALS_THEN_FIGURE))
+# how a stated amount ranks as the contract amount, strongest first
+TOTAL, ANNUAL, SUBTOTAL, DISPUTED_FEE = range(4)
 
 
 @dataclass(frozen=True)
@@ -176,48 +207,175 @@ def extract(clauses: tuple[Clause, ...], p: Parties) -> Terms:
             found[key] = round(value, 6)
             evidence[key] = clause.id
 
+    views = [(c, _view(c, p)) for c in clauses]
     weak_term = None
-    amounts: list[tuple[int, float, Clause]] = []
-    for c in clauses:
-        v = _view(c, p)
-        for tier, pat in enumerate(AMOUNT_LABELS):
-            for m in pat.finditer(v):
-                amount = _amount_after(v[m.end():m.end() + 30])
-                if amount:
-                    amounts.append((tier, amount, c))
+    for c, v in views:
         if DIGIT.search(v):  # the rates and the minimum spend are written in figures
-            for m in RATE_PER_MINUTE.finditer(v) if MAY_RATE(v) else ():
-                seconds = int(m.group("n")) if m.group("n") else 60
-                if seconds:
-                    put("rate_per_minute", float(m.group("num")) * 60 / seconds, c)
-            for m in RATE_PER_MINUTE_BEFORE.finditer(v):
-                put("rate_per_minute", float(m.group("num")), c)
-            for m in SMS_RATE.finditer(v) if MAY_SMS_RATE(v) else ():
-                put("sms_rate", float(m.group("num")), c)
-            for m in MIN_SPEND.finditer(v) if MAY_MIN_SPEND(v) else ():
-                value = _num(m.group("num")) * (10000 if m.group("wan") else 1)
-                per, n = m.group("per"), m.group("per_n")
-                if per is None and m.group("per_before"):  # "每月最低消费额为…元"
-                    per = next(ch for ch in m.group("per_before") if ch in "月季年")
-                count = _num(n) if n else 1.0
-                if per == "月":
-                    value = value * 12 / count
-                elif per and per.startswith("季"):
-                    value = value * 4 / count
-                elif per == "年":
-                    value = value / count
-                put("minimum_spend", value, c)
+            _rates_in(v, c, put)
         weak_term = _terms_in(v, c, put, weak_term)
-    if amounts:
-        _, amount, clause = min(amounts, key=lambda a: a[0])
-        put("contract_amount", amount, clause)
     if "term_months" not in found and weak_term:
         put("term_months", weak_term[0], weak_term[1])
-    pcts = [pen.pct for c in clauses for pen in penalties(_view(c, p))
+    disputed = _amount_in(views, found.get("term_months"), put)
+    if disputed:
+        evidence["amount_candidates"] = disputed[1].id
+    _prepaid_in(views, put)
+    pcts = [pen.pct for _, v in views for pen in penalties(v)
             if pen.payer in ("customer", "either") and pen.pct is not None]
     if pcts:
         found["penalty_pct_max"] = max(pcts)
-    return Terms(**found, evidence=evidence)
+    return Terms(**found, amount_candidates=disputed[0] if disputed else (), evidence=evidence)
+
+
+def _rates_in(v: str, c: Clause, put) -> None:
+    """The rate per minute, the SMS rate and the minimum spend (元 a year) in one clause view."""
+    for m in RATE_PER_MINUTE.finditer(v) if MAY_RATE(v) else ():
+        seconds = int(m.group("n")) if m.group("n") else 60
+        if seconds:
+            put("rate_per_minute", float(m.group("num")) * 60 / seconds, c)
+    for m in RATE_PER_MINUTE_BEFORE.finditer(v):
+        put("rate_per_minute", float(m.group("num")), c)
+    for m in SMS_RATE.finditer(v) if MAY_SMS_RATE(v) else ():
+        put("sms_rate", float(m.group("num")), c)
+    for m in MIN_SPEND.finditer(v) if MAY_MIN_SPEND(v) else ():
+        put("minimum_spend", _per_year(m), c)
+
+
+def _per_year(m: re.Match) -> float:
+    """A minimum spend match as 元 a year: "300元/月" → 3600, "每季度…9000元" → 36000."""
+    value = _yuan(m.group("num"), m.group("wan"))
+    per, n = m.group("per"), m.group("per_n")
+    if per is None and m.group("per_before"):  # "每月最低消费额为…元"
+        per = next(ch for ch in m.group("per_before") if ch in "月季年")
+    count = _num(n) if n else 1.0
+    if per == "月":
+        return value * 12 / count
+    if per and per.startswith("季"):
+        return value * 4 / count
+    return value / count if per == "年" else value
+
+
+def _amount_in(views, months: float | None, put) -> tuple[tuple[float, ...], Clause] | None:
+    """Put the contract amount and the price per year. The amount is the first stated of the
+    strongest rank: a total's label, else the price per year times the term, else a subtotal,
+    else a fee whose figures disagree (these two not beside a price per year).
+    When the amount's figure and capitals disagree it is not put; they are returned with the
+    clause."""
+    stated: dict[int, tuple[tuple[float, ...], Clause]] = {}
+    for rank, values, c in _stated_amounts(views):
+        stated.setdefault(rank, (values, c))
+    annual = stated.pop(ANNUAL, None)
+    if annual:
+        if len(annual[0]) == 1:
+            put("annual_amount", annual[0][0], annual[1])
+        stated.pop(SUBTOTAL, None)  # beside a price per year, a subtotal or a lone fee may be one year's
+        stated.pop(DISPUTED_FEE, None)
+        if months:
+            stated[ANNUAL] = (tuple(x * months / 12 for x in annual[0]), annual[1])
+    if not stated:
+        return None
+    values, c = stated[min(stated)]
+    if len(values) == 1:
+        put("contract_amount", values[0], c)
+        return None
+    return values, c
+
+
+def _stated_amounts(views):
+    """Every amount the clauses state, as (rank, values, clause); values are one figure, or the
+    figure and the capitals when they disagree."""
+    for c, v in views:
+        for rank, pat in ((TOTAL, AMOUNT_LABELS[0]), (SUBTOTAL, AMOUNT_LABELS[1]), (ANNUAL, ANNUAL_LABEL)):
+            for m in pat.finditer(v):
+                values = _amount_at(v, m.end())
+                if values:
+                    yield rank, values, c
+        for m in ANNUAL_PRICE.finditer(v):
+            value = _yuan(m.group("num"), m.group("wan"))
+            if value:
+                yield ANNUAL, (value,), c
+        for values in _disputed_fees(v) if DIGIT.search(v) else ():
+            yield DISPUTED_FEE, values, c
+
+
+def stated_totals(clauses, p: Parties | None):
+    """Each amount a clause states under a total's label (合同总金额…): (value, clause, start,
+    end), the span of the label in the clause's view."""
+    for c in clauses:
+        v = _view(c, p)
+        for m in AMOUNT_LABELS[0].finditer(v):
+            values = _amount_at(v, m.end())
+            if len(values) == 1:
+                yield values[0], c, m.start(), m.end()
+
+
+def stated_terms(clauses, p: Parties | None):
+    """Each term a clause states strongly (期限为N个月, from one date to another), in months:
+    (months, clause, start, end) in the clause's view. A limit (最长有效期三年) is no term."""
+    for c in clauses:
+        v = _view(c, p)
+        for pat, read in ((TERM_STRONG, _months), (TERM_DATES, _months_between)):
+            for m in pat.finditer(v):
+                months = read(m)
+                if months and not A_LIMIT.search(v, max(0, m.start() - 6), m.start()):
+                    yield months, c, m.start(), m.end()
+
+
+def _disputed_fees(v: str):
+    """The figures and capitals that disagree right after a fee's name."""
+    for pat, may in zip((FIGURE_THEN_CAPITALS, CAPITALS_THEN_FIGURE), MAY_DISPUTE):
+        for m in pat.finditer(v) if may(v) else ():
+            values = _figure_and_capitals(m)
+            if len(values) == 2 and FEE_BEFORE.search(v[max(0, m.start() - 8):m.start()]):
+                yield values
+
+
+def _prepaid_in(views, put) -> None:
+    """The first amount paid up front (预存/预付/预充) the clauses state."""
+    for c, v in views:
+        for m in PREPAID.finditer(v):
+            values = _amount_at(v, m.end())
+            if len(values) == 1:
+                put("prepaid", values[0], c)
+                return
+
+
+def _amount_at(v: str, pos: int) -> tuple[float, ...]:
+    """The amount written at ``pos`` of a view, in figures or in capitals: one value, or the
+    figure and the capitals when they disagree (5000元（叁仟伍佰元整） → (5000.0, 3500.0));
+    () when blank or zero."""
+    pos = AMOUNT_GAP.match(v, pos).end()
+    for pat in (FIGURE_THEN_CAPITALS, CAPITALS_THEN_FIGURE):
+        m = pat.match(v, pos)
+        if m:
+            return _figure_and_capitals(m)
+    m = FIGURE_AMOUNT.match(v, pos)
+    if m:
+        value = _yuan(m.group("num"), m.group("wan"))
+    else:
+        cap = CAPITAL_AMOUNT.match(v, pos)
+        value = _capitals(cap.group(0)) if cap else None
+    return (value,) if value else ()
+
+
+def _figure_and_capitals(m: re.Match) -> tuple[float, ...]:
+    """An amount written twice (a FIGURE_THEN_CAPITALS or CAPITALS_THEN_FIGURE match): one value
+    when both agree, both when they do not, the figure alone when the capitals do not parse."""
+    fig, cap = _yuan(m.group("fig"), m.group("wan")), _capitals(m.group("cap"))
+    if cap is None or abs(fig - cap) <= 0.005:
+        return (fig,) if fig else ()
+    return fig, cap
+
+
+def _capitals(s: str) -> float | None:
+    try:
+        return parse_amount(s)
+    except ValueError:
+        return None
+
+
+def _yuan(num: str, wan: str | None) -> float:
+    """An amount in figures, with its 万 if any."""
+    return _num(num) * (10000 if wan else 1)
 
 
 def _terms_in(v: str, c: Clause, put, weak_term):
@@ -250,17 +408,6 @@ def _months_between(m: re.Match) -> float | None:
         return None
     months = round(((last - first).days + 1) / 30.4375)
     return float(months) if 0 < months < 1000 else None
-
-
-def _amount_after(rest: str) -> float | None:
-    """The amount right after a label, in figures or in capitals; None when blank or zero."""
-    a = AMOUNT_AFTER_LABEL.match(rest)
-    if a:
-        value = _num(a.group("num")) * (10000 if a.group("wan") else 1)
-    else:
-        cap = re.match(r"^(?:[:：为是]|人民币|大写|[(（]){0,5}(" + CAPITAL_AMOUNT.pattern + ")", rest)
-        value = parse_amount(cap.group(1)) if cap else 0.0
-    return value or None
 
 
 def _months(m: re.Match) -> float | None:

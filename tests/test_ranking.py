@@ -113,6 +113,9 @@ def test_an_ask_never_requests_the_refund_the_clause_gives():
                 "term": "本合同期限为12个月。如甲方提前终止合同，已付费用不予退还。"}),
     ("termination", {"customer_termination": "甲方可随时提前三十日书面通知乙方解除本合同。",
                      "term": "本合同期限为12个月，合同期内甲方不得提前解除合同。"}),
+    ("amount", {"refund_on_vendor_fault": "合同总金额为15000元，甲方于签约后五日内付清。"
+                                          "因乙方原因导致服务无法继续的，乙方应退还甲方未消费的费用。"}),
+    ("term", {"dispute_resolution": "本协议有效期为24个月。因本合同发生的争议，提交被告所在地人民法院诉讼解决。"}),
 ])
 def test_each_contradiction_is_reported_with_both_quotes(kind, changes):
     a = full(**changes)
@@ -121,8 +124,13 @@ def test_each_contradiction_is_reported_with_both_quotes(kind, changes):
     k = found[0]
     assert k.first != k.second and k.first_quote in a.clause(k.first).text and k.second_quote in a.clause(k.second).text
     conflict = [i for i in a.issues if i.code == "conflicting_clauses"]
-    assert bool(conflict) == (kind in ("forum", "renewal"))
+    assert bool(conflict) == (kind in ("forum", "renewal", "amount", "term"))
     assert a.to_dict()["contradictions"][0]["kind"] == kind
+
+
+def test_a_limit_on_extensions_is_no_second_term():
+    a = full(dispute_resolution="经双方同意可延长服务期，最长有效期三年。" + TERMS["dispute_resolution"])
+    assert not [k for k in a.contradictions if k.kind == "term"]
 
 
 def test_a_forum_with_a_choice_in_one_clause_is_no_contradiction():
@@ -231,3 +239,23 @@ def test_an_empty_contract_is_not_ranked():
     empty = analyze_document(Document("empty.txt", "e", "\n\n", "txt"), RULES_ONLY)
     comp = compare([empty, full()])
     assert comp.rank_of(comp.names[comp.analyses.index(empty)]) is None
+
+
+def test_the_cost_is_shown_like_for_like_in_every_output(tmp_path, samples):
+    from openpyxl import load_workbook
+    write_all(samples, tmp_path)
+    yangdu = _name(samples, "yangdu_outbound_system")
+    assert samples.costs[yangdu].amount_candidates == (5000.0, 3500.0)
+    assert "5000 或 3500？" in dict(brief(samples, yangdu).cost)["合同金额（元）"]
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "可比成本" in html and "5000 或 3500？" in html
+    assert "5000 或 3500？" in (tmp_path / "comparison.md").read_text(encoding="utf-8")
+    sheet = load_workbook(tmp_path / "comparison.xlsx")["Cost"]
+    rows = {r[0].value: [c.value for c in r] for r in sheet.iter_rows(min_row=2)}
+    header = [c.value for c in sheet[1]]
+    shangketong = rows[_name(samples, "shangketong_400_renewal")]
+    # 12000 元 over 72 months is 2000 元 a year; 2000 元 over 36 months is 666.67 a year
+    assert shangketong[header.index("年化费用（元/年）")] == "2000"
+    assert rows[_name(samples, "youyin_call_centre_2023")][header.index("年化费用（元/年）")] == "666.67"
+    assert rows[yangdu][header.index("合同金额（元）")] == "5000 或 3500？"
+    assert list(rows)[-1] == _name(samples, "yunshang_blank_template")  # rank order, the unranked last

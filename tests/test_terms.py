@@ -1,5 +1,10 @@
 """Commercial terms from figures and Chinese numerals; None when blank or silent."""
+from pathlib import Path
+
+import pytest
+
 from analyzer.parties import parties
+from analyzer.pipeline import analyze
 from analyzer.segment import clauses_of
 from analyzer.terms import extract, penalties
 
@@ -63,3 +68,88 @@ def test_who_pays_a_penalty():
 def test_unused_fees_kept_as_the_penalty_have_no_share():
     kept = penalties("甲方违约的，未使用的服务费用作为违约金归乙方所有。")[0]
     assert kept.forfeits and kept.pct is None and kept.payer == "customer"
+
+
+def read(text):
+    """The whole Terms record, new fields included, through the real segmenter and resolver."""
+    clean, clauses = clauses_of(text)
+    return extract(clauses, parties(clean.text, clauses))
+
+
+def test_fee_per_year_times_the_term_is_the_amount():
+    t = read(HEAD + "二、服务费为每年人民币36000元。\n三、合同期限为三年。\n")
+    assert (t.annual_amount, t.term_months, t.contract_amount) == (36000, 36, 108000)
+    t = read(HEAD + "二、年费12000元。\n三、本合同有效期为两年。\n")
+    assert (t.annual_amount, t.contract_amount) == (12000, 24000)
+    t = read(HEAD + "二、年服务费8000元。\n三、服务期限为一年。\n")
+    assert (t.annual_amount, t.contract_amount) == (8000, 8000)
+    t = read(HEAD + "二、甲方每年应向乙方支付服务费人民币3000元。\n三、合同期限：2年。\n")
+    assert (t.annual_amount, t.contract_amount) == (3000, 6000)
+
+
+@pytest.mark.parametrize("clause, annual", [("二、服务费为每年人民币36000元。\n", 36000),
+                                           ("二、每年3000元。\n", 3000), ("二、年服务费1.2万元。\n", 12000)])
+def test_fee_per_year_without_a_term_leaves_the_amount_unstated(clause, annual):
+    t = read(HEAD + clause)
+    assert (t.annual_amount, t.contract_amount) == (annual, None)
+
+
+def test_a_subtotal_beside_a_price_per_year_is_not_the_total():
+    # it may be one year's
+    t = read(HEAD + "二、年服务费12000元，合计12000元。\n")
+    assert (t.annual_amount, t.contract_amount) == (12000, None)
+
+
+def test_figure_first_price_per_year():
+    t = read(HEAD + "二、合同套餐 1200元/年，预存通话费1200.00元。\n三、合同总金额：1200.00元。\n")
+    assert (t.annual_amount, t.contract_amount, t.prepaid) == (1200, 1200, 1200)
+    t = read(HEAD + "二、收费标准：99元一年。\n三、VIP学员的有效学习时间为1年。\n")
+    assert (t.annual_amount, t.term_months, t.contract_amount) == (99, 12, 99)
+    # a minimum spend per year is no price, a unit price per seat is no contract price
+    t = read(HEAD + "二、甲方预存话费：12000元，最低消费：2000元/1年。\n三、单价1200元/年/座席。\n")
+    assert (t.annual_amount, t.minimum_spend, t.prepaid, t.contract_amount) == (None, 2000, 12000, None)
+
+
+def test_totals_and_subtotals():
+    assert read(HEAD + "二、服务费总计15000元。\n").contract_amount == 15000
+    assert read(HEAD + "二、合计9000元。\n").contract_amount == 9000
+    assert read(HEAD + "二、合计：人民币9000元。\n").contract_amount == 9000
+    assert read(HEAD + "二、本合同费用共计人民币：壹仟伍百元整。\n").contract_amount == 1500
+    assert read(HEAD + "二、退费时收取管理服务费和退费手续合计500元。\n").contract_amount is None
+
+
+def test_amount_in_a_table_row():
+    tab = read(HEAD + "二、费用明细\n项目\t金额\n服务费\t12000元\n合计\t12000元\n")
+    assert tab.contract_amount == 12000
+    piped = read(HEAD + "二、费用明细\n| 项目 | 金额 |\n| 服务费 | 12,000 元 |\n总价 | 12,000 元\n")
+    assert piped.contract_amount == 12000
+
+
+def test_amounts_in_wan():
+    assert read(HEAD + "二、合同金额：人民币3.5万元。\n").contract_amount == 35000
+    assert read(HEAD + "二、合同总价：壹万贰仟元整（¥12000元）。\n").contract_amount == 12000
+
+
+def test_figure_and_capitals_that_disagree_give_both_and_no_amount():
+    t = read(HEAD + "二、合同总金额：5000元（叁仟伍佰元整）。\n")
+    assert (t.contract_amount, t.amount_candidates) == (None, (5000.0, 3500.0))
+    t = read(HEAD + "二、系统使用费5000元（叁仟伍佰元整）在开设系统时付清。\n")
+    assert (t.contract_amount, t.amount_candidates) == (None, (5000.0, 3500.0))
+    # agreeing: one amount, no candidates; a penalty's disagreement is not the amount's
+    t = read(HEAD + "二、实际付款金额：12000元，大写：壹万贰仟圆整。\n三、投诉扣款1000元（贰仟圆）。\n")
+    assert (t.contract_amount, t.amount_candidates) == (12000, ())
+    # a disputed price per year, over two years
+    t = read(HEAD + "二、年服务费5000元（叁仟伍佰元整）。\n三、服务期限两年。\n")
+    assert (t.contract_amount, t.annual_amount, t.amount_candidates) == (None, None, (10000.0, 7000.0))
+
+
+def test_yangdu_sample_carries_both_figures():
+    sample = Path(__file__).resolve().parent.parent / "data" / "contracts" / "yangdu_outbound_system.txt"
+    t = analyze(sample, {"model": False}).terms
+    assert (t.contract_amount, t.amount_candidates) == (None, (5000.0, 3500.0))
+
+
+def test_prepaid():
+    assert read(HEAD + "二、甲方预存话费：12000元。\n").prepaid == 12000
+    assert read(HEAD + "二、甲方每次预付1000元。\n").prepaid is None  # a top-up each time
+    assert read(HEAD + "二、甲方预存       元话费。\n").prepaid is None  # blank

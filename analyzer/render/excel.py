@@ -1,4 +1,5 @@
-"""The comparison as an Excel workbook: Overview, Matrix, Findings, Terms, Missing (expected terms
+"""The comparison as an Excel workbook: Overview, Matrix, Findings, Terms, Cost (like for like),
+Missing (expected terms
 a contract leaves out), Contradictions, Clauses."""
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ def write_excel(comp: Comparison, path) -> None:
         ("Matrix", frames.matrix(comp).reset_index()),
         ("Findings", frames.all_findings(comp)),
         ("Terms", frames.terms_table(comp).reset_index()),
+        ("Cost", frames.cost_table(comp).reset_index()),
         ("Missing", frames.all_missing_terms(comp)),
         ("Contradictions", frames.all_contradictions(comp)),
         ("Clauses", frames.all_clauses(comp)),

@@ -5,6 +5,7 @@ import base64
 import io
 
 from ..comparison import SEVERITY_RANK, Comparison
+from ..cost import COST_NOTE, UNKNOWN, cost_rows, term_text
 from ..expected import labels as expected_labels
 from ..frames import TERM_LABELS, UNRANKED
 from ..model import TERM_KEYS
@@ -59,9 +60,9 @@ def context(comp: Comparison, figures: dict | None = None) -> dict:
         "warnings": [{"vendor": n, "code": i.code, "message": i.message} for n in comp.names
                      for i in comp.analysis(n).issues],
         "term_labels": [TERM_LABELS[k] for k in TERM_KEYS],
-        "terms": [{"name": n, "values": [None if v is None else f"{v:g}"
-                                         for v in (getattr(comp.analysis(n).terms, k) for k in TERM_KEYS)]}
+        "terms": [{"name": n, "values": [term_text(comp.analysis(n).terms, k) for k in TERM_KEYS]}
                   for n in comp.names],
+        "cost": cost_rows(comp.costs), "cost_note": COST_NOTE, "unknown": UNKNOWN,
         "matrix": matrix, "details": details,
         "weights": d["severity_weights"], "mutual": d["mutual_factor"], "offset": d["protection_offset"],
         "missing_weight": d["missing_term_weight"], "unranked": dict(comp.unranked),

@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 from ..brief import NOTHING_FOUND, SECTIONS, Brief
+from ..cost import COST_NOTE, cost_rows, term_text
 from ..comparison import Comparison
 from ..frames import TERM_LABELS, UNRANKED
 from ..model import TERM_KEYS
 from ..rules import SEVERITY_CN, rulebook
 from ..taxonomy import load_taxonomy
 from .safe import md
-
-
-def _num(v) -> str:
-    return "未约定" if v is None else f"{v:g}"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -36,8 +33,12 @@ def comparison_md(comp: Comparison) -> str:
     lines += [f"- 未排名：{md(n)}：{why}" for n, why in comp.unranked.items()]
     lines += ["", "## 商务条款", ""]
     lines += _table(["供应商"] + [TERM_LABELS[k] for k in TERM_KEYS],
-                    [[md(n, table=True)] + [_num(getattr(comp.analysis(n).terms, k)) for k in TERM_KEYS]
+                    [[md(n, table=True)] + [term_text(comp.analysis(n).terms, k) for k in TERM_KEYS]
                      for n in comp.names])
+    rows = cost_rows(comp.costs)
+    if rows:
+        lines += ["", "## 可比成本（同一口径）", "", COST_NOTE, ""]
+        lines += _table(list(rows[0]), [[md(str(v), table=True) for v in r.values()] for r in rows])
     lines += ["", "## 条款类别 × 供应商", "", "每格：风险发现数 · 条款数；— 表示合同未涉及。", ""]
     rows = []
     for cat in comp.categories:
@@ -67,6 +68,8 @@ def comparison_md(comp: Comparison) -> str:
 
 def brief_md(b: Brief) -> str:
     lines = [f"# 谈判要点：{md(b.name)}", "", f"来源文件：{md(b.source)}", "", md(b.summary), ""]
+    if b.cost:
+        lines += ["## " + SECTIONS["cost"], "", "；".join(f"{md(k)}：{md(v)}" for k, v in b.cost), ""]
     if b.issues:
         lines += ["## " + SECTIONS["issues"], ""] + [f"- {md(i)}" for i in b.issues] + [""]
     if b.contradictions:
