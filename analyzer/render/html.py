@@ -82,7 +82,7 @@ def _details(comp: Comparison, index: int, name: str, book) -> dict:
         "findings": [{"severity": g.severity, "severity_cn": SEVERITY_CN[g.severity], "label": book.label(g.code),
                       "mutual": g.mutual, "regulatory": a.findings[g.first].regulatory,
                       "clause": "、".join(a.clause(c).label or c for c in g.clause_ids),
-                      "quote": a.findings[g.first].quote, "explanation": a.findings[g.first].explanation}
+                      "quote": comp.quote(name, a.findings[g.first]), "explanation": a.findings[g.first].explanation}
                      for g in issues],
         "protections": [f"{book.label(g.code)}（{'、'.join(a.clause(c).label or c for c in g.clause_ids)}）："
                         f"{a.protections[g.first].quote}" for g in comp.kept[name]],
