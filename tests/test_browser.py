@@ -34,6 +34,11 @@ def test_report_in_a_real_browser(tmp_path, sample_paths):
             "img.chart", "imgs => imgs.map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
         assert len(sizes) == 4
         assert all(ok and w > 0 and h > 0 for ok, w, h in sizes), sizes
+        # Chinese shows on a machine with no CJK font: the page brings its own, cut to its characters
+        fonts = page.evaluate("""async () => { await document.fonts.ready;
+            return [...document.fonts].map(f => [f.family, f.status]); }""")
+        assert [[family.strip('"'), status] for family, status in fonts] == [["AnalyzerCJK", "loaded"]], fonts
+        assert page.evaluate("(t) => document.fonts.check('16px AnalyzerCJK', t)", body[:2000])
         page.screenshot(path=str(tmp_path / "report.png"), full_page=False)
         browser.close()
     assert errors == []

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import functools
 import textwrap
-from importlib import resources
 
 from ..comparison import Comparison
 from ..model import TERM_KEYS
+from .webfont import font_path
 
-FONT_FILE = "NotoSansSC-Subset.otf"
 SEVERITY_COLOURS = {"high": "#c0392b", "medium": "#e67e22", "low": "#f1c40f"}
 
 
@@ -20,7 +19,7 @@ SEVERITY_COLOURS = {"high": "#c0392b", "medium": "#e67e22", "low": "#f1c40f"}
 def font_family() -> str:
     """Register the shipped CJK font with matplotlib; returns its family name."""
     from matplotlib import font_manager
-    path = resources.files("analyzer") / "resources" / "fonts" / FONT_FILE
+    path = font_path()
     font_manager.fontManager.addfont(str(path))
     return font_manager.FontProperties(fname=str(path)).get_name()
 

@@ -11,7 +11,7 @@ from ..frames import TERM_LABELS, UNRANKED
 from ..model import TERM_KEYS
 from ..rules import SEVERITY_CN, rulebook
 from ..taxonomy import load_taxonomy
-from . import charts
+from . import charts, webfont
 
 CHART_TITLES = {"heatmap": "条款偏向热力图", "risk": "风险分（按严重程度叠加）", "terms": "商务条款对比",
                 "coverage": "条款覆盖"}
@@ -96,4 +96,8 @@ def render_html(comp: Comparison, figures: dict | None = None) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
     env = Environment(loader=PackageLoader("analyzer", "resources/templates"),
                       autoescape=select_autoescape(["html", "j2"], default=True))
-    return env.get_template("report.html.j2").render(**context(comp, figures))
+    from markupsafe import Markup
+    page = env.get_template("report.html.j2")
+    values = dict(context(comp, figures), font_family=webfont.FAMILY)
+    text = page.render(**values, font_face="")  # the characters the page shows, to cut the font to
+    return page.render(**values, font_face=Markup(webfont.font_face(text)))
