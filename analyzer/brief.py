@@ -154,10 +154,17 @@ def _addition(comp: Comparison, name: str, code: str) -> Addition:
     return Addition(e.label, e.ask, "")
 
 
+def issue_points(comp: Comparison, name: str) -> list[tuple[Group, Point]]:
+    """Each distinct issue of a vendor with its point, most severe first (the brief's order);
+    ``Group.members`` index the vendor's findings, for tools that mark up the contract itself."""
+    a = comp.analysis(name)
+    groups = sorted(comp.issues[name], key=lambda g: (SEVERITY_RANK[g.severity], a.findings[g.first].clause_id))
+    return [(g, _point(comp, name, g)) for g in groups]
+
+
 def brief(comp: Comparison, name: str) -> Brief:
     a, book = comp.analysis(name), rulebook()
-    groups = sorted(comp.issues[name], key=lambda g: (SEVERITY_RANK[g.severity], a.findings[g.first].clause_id))
-    points = [_point(comp, name, g) for g in groups]
+    points = [p for _, p in issue_points(comp, name)]
     n = comp.counts(name)
     rank = comp.rank_of(name)
     place = (f"在 {comp.ranked_count} 家可排名的供应商中风险排名第 {rank}（风险分 {a.risk_score:g}/100，越高越不利）"
