@@ -1,16 +1,19 @@
 """Document issues: signs that the text itself is suspect (spec codes).
 
 Each check is a plain function (clauses, parties) → list of DocumentIssue whose message quotes
-where the problem is.
+where the problem is; ``hidden_characters`` reads the clean text instead, which knows what was
+removed from the source.
 """
 from __future__ import annotations
 
+import bisect
 import re
+import unicodedata
 from collections import defaultdict
 
 from .contradictions import DOCUMENT_KINDS, Contradiction, in_clauses
 from .model import Clause, DocumentIssue, Parties
-from .normalize import fold
+from .normalize import Text, fold
 from .numerals import CAPITALS_THEN_FIGURE, FIGURE_THEN_CAPITALS, parse_amount
 
 MONEY_UNIT = re.compile(r"[元圆块角分]")
@@ -164,9 +167,59 @@ def language(clauses, parties=None) -> list[DocumentIssue]:
     return []
 
 
+# invisible characters that belong to a visible one rather than hide text: a variation selector or
+# joiner after a symbol (the emoji ⚠️, 👨‍👩‍👧), a soft hyphen inside a Latin word (a hyphenation point)
+SYMBOL_PARTS = frozenset("\u200d\ufe0e\ufe0f")
+SOFT_HYPHEN = "\xad"
+BOM = "\ufeff"
+# one stray place is a copy-paste leftover (web editors leave &#8203; in a word); two or more are a pattern
+MIN_HIDDEN_PLACES = 2
+
+
+def hidden_characters(clean: Text) -> list[DocumentIssue]:
+    """A project code: the source held invisible characters (zero-width, format, bidi controls,
+    variation selectors) in two places or more. The analysis reads the text without them; the
+    issue says that the file's text is not what it looks like, and where the first one is."""
+    hidden = [(o, ch) for o, ch in clean.invisible if not _part_of_visible(clean, o, ch)]
+    places = sum(1 for k, (o, _) in enumerate(hidden) if k == 0 or hidden[k - 1][0] != o - 1)
+    if places < MIN_HIDDEN_PLACES:
+        return []
+    o, ch = hidden[0]
+    return [DocumentIssue("hidden_characters",
+                          f"文本含 {len(hidden)} 个隐藏字符（零宽、格式、方向控制或变体选择符），分布在 {places} 处，"
+                          f"分析时已忽略；首个为 U+{ord(ch):04X}，在原文第 {o + 1} 个字符，{_around(clean, o)}",
+                          o, o + 1)]
+
+
+def _part_of_visible(clean: Text, offset: int, ch: str) -> bool:
+    """Is this removed character part of a visible one (``SYMBOL_PARTS``, ``SOFT_HYPHEN``) or the BOM?"""
+    if offset == 0 and ch == BOM:
+        return True  # a byte order mark that opens the file
+    k = bisect.bisect_left(clean.offsets, offset)
+    before, after = clean.text[k - 1:k] if k else "", clean.text[k:k + 1]
+    if ch in SYMBOL_PARTS:
+        return unicodedata.category(before or " ").startswith("S")
+    return ch == SOFT_HYPHEN and LATIN.fullmatch(before + after) is not None
+
+
+def _around(clean: Text, offset: int, n: int = 10) -> str:
+    """Where a removed character stood, told by the words of its line on either side of it."""
+    t, k = clean.text, bisect.bisect_left(clean.offsets, offset)
+    line_start, line_end = t.rfind("\n", 0, k) + 1, t.find("\n", k)
+    before = " ".join(t[max(line_start, k - n):k].split())
+    after = " ".join(t[k:k + n if line_end < 0 else min(line_end, k + n)].split())
+    if not before and not after:  # a blank line: tell the words after it
+        return f"位于空白处，其后为「{' '.join(t[k:k + 4 * n].split())[:n]}」"
+    if not before:
+        return f"位于「{after}」之前"
+    return f"位于「{before}」之后" if not after else f"位于「{before}」与「{after}」之间"
+
+
 CHECKS = (language, amount_mismatch, party_mismatch, blank_fields, truncated, numbering_anomaly, conflicting_clauses)
 
 
-def check(clauses: tuple[Clause, ...], parties: Parties) -> tuple[DocumentIssue, ...]:
-    """All document issues, in the order of CHECKS."""
-    return tuple(i for fn in CHECKS for i in fn(clauses, parties))
+def check(clauses: tuple[Clause, ...], parties: Parties, *, clean: Text | None = None) -> tuple[DocumentIssue, ...]:
+    """All document issues, in the order of CHECKS; given the clean text the clauses come from,
+    first whether the source hid characters."""
+    hidden = hidden_characters(clean) if clean is not None else []
+    return tuple(hidden) + tuple(i for fn in CHECKS for i in fn(clauses, parties))

@@ -1,8 +1,8 @@
 """Document text → clean text with a map back to the source.
 
-Normalization only deletes characters (page furniture, artefacts, hard line breaks); every kept
-character is the source's own, so a clause quoted from the clean text is verbatim and
-``offsets[i]`` is where clean character ``i`` stands in the source. ``fold`` gives a
+Normalization only deletes characters (invisible characters, page furniture, artefacts, hard
+line breaks); every kept character is the source's own, so a clause quoted from the clean text is
+verbatim and ``offsets[i]`` is where clean character ``i`` stands in the source. ``fold`` gives a
 width-normalised copy of the same length for matching.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 import unicodedata
 from importlib import resources
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 PAGE_NUMBER = re.compile(
@@ -26,14 +27,30 @@ ROLE_LABEL = re.compile(r"^\s*(?:[甲乙丙]\s*方|委托方|受托方|服务方
 TERMINAL = "。！？；;!?…"
 SOFT_END = "，、（(“《"
 _TERMINAL, _SOFT_END = tuple(TERMINAL), tuple(SOFT_END)
+# Invisible characters draw nothing, yet a zero-width space inside 乙方 hides the word from every
+# pattern: they are removed before anything reads the text. They are the format characters
+# (category Cf: zero-width space, non-joiner and joiner, word joiner, BOM, soft hyphen, invisible
+# operators, bidi marks, embeddings, overrides and isolates, tags) and the default-ignorable
+# characters of other categories listed here.
+INVISIBLE_CATEGORY = "Cf"
+IGNORABLE = (
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x115F, 0x1160), (0x3164, 0x3164), (0xFFA0, 0xFFA0),  # Hangul fillers
+    (0x17B4, 0x17B5),  # Khmer inherent vowels
+    (0x180B, 0x180F),  # Mongolian free variation selectors
+    (0xFE00, 0xFE0F), (0xE0100, 0xE01EF),  # variation selectors
+)
+CF_PLANES = (range(0x0, 0x20000), range(0xE0000, 0xF0000))  # the planes that hold format characters
 
 
 @dataclass(frozen=True)
 class Text:
-    """Clean text and, for each of its characters, the index of that character in the source."""
+    """Clean text and, for each of its characters, the index of that character in the source;
+    ``invisible``: (source index, character) of each invisible character removed."""
 
     text: str
-    offsets: tuple[int, ...]
+    offsets: Sequence[int]
+    invisible: tuple[tuple[int, str], ...] = ()
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Clean [start, end) → source [start, end)."""
@@ -89,6 +106,36 @@ def _foldable() -> tuple[re.Pattern, dict[str, str]]:
 SPACE = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=1)
+def invisible_pattern() -> re.Pattern:
+    """One character class of every invisible character (see ``INVISIBLE_CATEGORY``, ``IGNORABLE``)."""
+    codes = [o for plane in CF_PLANES for o in plane if unicodedata.category(chr(o)) == INVISIBLE_CATEGORY]
+    ranges = sorted(set(_ranges(codes)) | set(IGNORABLE))
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
+
+
+def _ranges(codes: list[int]) -> list[tuple[int, int]]:
+    """Sorted code points → runs of consecutive ones, as (first, last)."""
+    runs: list[list[int]] = []
+    for o in codes:
+        if runs and runs[-1][1] == o - 1:
+            runs[-1][1] = o
+        else:
+            runs.append([o, o])
+    return [(a, b) for a, b in runs]
+
+
+def visible(text: str) -> Text:
+    """The text without its invisible characters; offsets index ``text``."""
+    cuts = [m.start() for m in invisible_pattern().finditer(text)]
+    if not cuts:
+        return Text(text, range(len(text)))
+    offsets: list[int] = []
+    for a, b in zip([-1] + cuts, cuts + [len(text)]):
+        offsets.extend(range(a + 1, b))
+    return Text(invisible_pattern().sub("", text), tuple(offsets), tuple((o, text[o]) for o in cuts))
+
+
 def squash(text: str | None) -> str:
     """The text without whitespace (how quotes, evidence and names are compared)."""
     return SPACE.sub("", text or "")
@@ -138,11 +185,20 @@ def furniture(lines: list[tuple[int, str]], *, marker=None) -> set[int]:
 
 
 def normalize(text: str, *, marker=None) -> Text:
-    """Drop furniture and artefacts and join hard-wrapped lines.
+    """Drop invisible characters, furniture and artefacts and join hard-wrapped lines.
 
     ``marker`` is a predicate telling whether a line starts with a clause number (from segment);
     such lines are never joined to the line before them.
     """
+    shown = visible(text)
+    clean = _layout(shown.text, marker=marker)
+    if not shown.invisible:
+        return clean
+    return Text(clean.text, tuple(shown.offsets[i] for i in clean.offsets), shown.invisible)
+
+
+def _layout(text: str, *, marker=None) -> Text:
+    """``normalize`` of a text without invisible characters."""
     lines = _lines(text)
     starts = [start for start, _ in lines]
     drop = furniture(lines, marker=marker)
