@@ -15,12 +15,13 @@ from .comparison import SEVERITY_RANK, Comparison, complete
 from .cost import VENDOR, cost_rows
 from .distinct import Group
 from .expected import by_code
+from .playbook import STATUS_CN, Position
 from .reading import view
 from .rules import SEVERITY_CN, rulebook
 from .taxonomy import UNCLASSIFIED, load_taxonomy
 
 # the brief's sections, in order, as every renderer titles them
-SECTIONS = {"cost": "费用（与其他供应商同一口径）", "issues": "文件问题（签署前先核实）", "contradictions": "相互矛盾的条款（请乙方澄清以哪一条为准）",
+SECTIONS = {"positions": "我方立场对照（符合 / 偏离 / 缺失）", "cost": "费用（与其他供应商同一口径）", "issues": "文件问题（签署前先核实）", "contradictions": "相互矛盾的条款（请乙方澄清以哪一条为准）",
             "points": "需要谈判的条款（按严重程度）", "additions": "合同缺少的必备条款（请增加）",
             "regulatory": "法定义务（复述法律法规，不可谈判，了解即可）", "protections": "已有的保护性条款（保留）"}
 NOTHING_FOUND = "未发现明显不利于客户的条款。"
@@ -67,6 +68,7 @@ class Brief:
     additions: tuple[Addition, ...] = ()
     contradictions: tuple[str, ...] = ()
     cost: tuple[tuple[str, str], ...] = ()  # (label, value) on the footing every vendor shares
+    positions: tuple[str, ...] = ()  # each position of the customer's playbook: 符合 / 偏离 / 缺失
 
 
 def _short(text: str, n: int = 160) -> str:
@@ -130,7 +132,7 @@ def _point(comp: Comparison, name: str, g: Group) -> Point:
     rule = book.rule(f.rule)
     clause = a.clause(f.clause_id)
     v = view(clause.text, a.parties)
-    advice = book.advice(f.flag, v.text, rule.legal)
+    advice = comp.playbook.advice(book.advice(f.flag, v.text, rule.legal), f.flag)
     words = clause.text[slice(*v.span(*advice.hit))].strip() if advice.hit else ""
     legal = book.legal.get(advice.legal) if advice.legal else None
     return Point(
@@ -141,6 +143,11 @@ def _point(comp: Comparison, name: str, g: Group) -> Point:
         ask="" if f.regulatory else advice.ask.replace("{hit}", words),
         fallback="" if f.regulatory else advice.fallback.replace("{hit}", words),
         reference="" if f.regulatory else market_reference(comp, name, f), regulatory=f.regulatory)
+
+
+def _position(p: Position) -> str:
+    said = "；".join(x for x in (p.detail, f"{p.clause}「{_short(p.quote)}」" if p.quote else "") if x)
+    return f"{STATUS_CN[p.status]}｜{p.label}" + (f"：{said}" if said else "")
 
 
 def _addition(comp: Comparison, name: str, code: str) -> Addition:
@@ -183,5 +190,6 @@ def brief(comp: Comparison, name: str) -> Brief:
         issues=tuple(i.message for i in a.issues if i.code != "conflicting_clauses"), regulatory=tuple(p for p in points if p.regulatory),
         additions=tuple(_addition(comp, name, code) for code in a.missing),
         cost=tuple((k, v) for k, v in cost_rows({name: comp.costs[name]})[0].items() if k != VENDOR),
+        positions=tuple(_position(p) for p in comp.positions[name]),
         contradictions=tuple(f"{k.label}：{by_id[k.first].label}「{k.first_quote}」与 "
                              f"{by_id[k.second].label}「{k.second_quote}」" for k in a.contradictions))

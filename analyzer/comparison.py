@@ -13,6 +13,7 @@ from typing import Mapping
 from .cost import Cost, cost
 from .distinct import Group, group
 from .model import Analysis, Clause
+from .playbook import Playbook, Position, packaged, positions
 from .rules import rulebook
 from .taxonomy import UNCLASSIFIED, load_taxonomy
 
@@ -40,6 +41,8 @@ class Comparison:
     issues: Mapping[str, tuple[Group, ...]] = field(default_factory=dict)  # name → distinct findings
     kept: Mapping[str, tuple[Group, ...]] = field(default_factory=dict)  # name → distinct protections
     costs: Mapping[str, Cost] = field(default_factory=dict)  # name → like-for-like cost, in rank order
+    playbook: Playbook = field(default_factory=packaged)  # the customer's positions
+    positions: Mapping[str, tuple[Position, ...]] = field(default_factory=dict)  # name → each position met or not
 
     def analysis(self, name: str) -> Analysis:
         return self.analyses[self.names.index(name)]
@@ -192,8 +195,10 @@ def _finding_in(a: Analysis, index: int, category: str) -> bool:
 MAX_COUNTERPARTS = 25  # clause-to-clause alignment is quadratic in contracts; beyond this it is skipped
 
 
-def compare(analyses, *, with_counterparts: bool = True, workers: int = 1) -> Comparison:
-    """Build the comparison of several analyses.
+def compare(analyses, *, with_counterparts: bool = True, workers: int = 1,
+            playbook: Playbook | None = None) -> Comparison:
+    """Build the comparison of several analyses; ``playbook``: the customer's positions (see
+    ``playbook``; the packaged one holds none of its own).
 
     Clause counterparts (each clause's closest clause in every other contract) are computed for
     up to MAX_COUNTERPARTS contracts; for more, use `analyzer batch` and query its tables."""
@@ -211,7 +216,9 @@ def compare(analyses, *, with_counterparts: bool = True, workers: int = 1) -> Co
     comp = Comparison(analyses, names, categories, matrix, counterparts, unranked,
                       {n: group(a.findings) for a, n in zip(analyses, names)},
                       {n: group(a.protections) for a, n in zip(analyses, names)})
-    return replace(comp, costs={n: cost(comp.analysis(n)) for _, n, _ in comp.ranking()})
+    pb = playbook or packaged()
+    return replace(comp, costs={n: cost(comp.analysis(n)) for _, n, _ in comp.ranking()}, playbook=pb,
+                   positions={n: positions(pb, a) for a, n in zip(analyses, names)})
 
 
 def _substantive(a: Analysis) -> list[Clause]:

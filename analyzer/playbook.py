@@ -27,7 +27,7 @@ from .errors import InputError
 from .expected import by_code as expected_terms
 from .model import Analysis, Finding
 from .numerals import to_number
-from .rules import SEVERITIES, RuleBook, rulebook
+from .rules import SEVERITIES, Advice, RuleBook, rulebook
 from .taxonomy import resource_yaml
 
 MATCH, DEVIATION, MISSING = "MATCH", "DEVIATION", "MISSING"
@@ -65,6 +65,11 @@ class Playbook:
         changed = {key: self.thresholds[t] for t, key in THRESHOLDS.items()
                    if key and self.thresholds.get(t) is not None}
         return replace(base, defaults={**base.defaults, **changed}) if changed else base
+
+    def advice(self, advice: Advice, flag: str) -> Advice:
+        """The analyzer's advice with this team's own ask and fallback for the flag, where it has them."""
+        pos = self.flags.get(flag, FlagPosition())
+        return replace(advice, ask=pos.ask or advice.ask, fallback=pos.fallback or advice.fallback)
 
     def apply(self, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
         """The findings as this customer sees them: acceptable flags and forums in its own city
