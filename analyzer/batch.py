@@ -7,20 +7,32 @@ share a disk). A restarted batch skips every file whose path and sha256 are alre
 complete part, so an interrupted batch resumes where it stopped. At the end the parts are merged
 into ``contracts.parquet``, ``clauses.parquet``, ``findings.parquet``, ``protections.parquet`` and
 ``errors.parquet``, sorted so that the same inputs always give the same tables.
+
+One batch at a time holds an output folder (``LOCK``); local workers end with the batch, even
+when it is killed. A worker that dies (killed, out of memory) ends the batch early: the tables
+are still merged from what finished, and the files it did not reach are reported as ``lost``
+(a rerun does them).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import os
+import sys
+import threading
+import time
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import OutputError, SettingsError, printable
 from .model import TERM_KEYS
+from .pipeline import aligner, analyze_many, expand
 from .settings import Settings
 
 TABLES = ("contracts", "clauses", "findings", "protections", "errors")
+LOCK = ".analyzer-batch.lock"  # held (flock) by the batch writing into the folder
 SORT_KEYS = {"contracts": ["source"], "clauses": ["source", "start", "id"],
              "findings": ["source", "start", "flag", "clause_id"], "protections": ["source", "start", "code"],
              "errors": ["source"]}
@@ -54,20 +66,26 @@ def rows_of(analysis) -> dict[str, list[dict]]:
 
 
 def analyze_chunk(paths: list[str], settings: dict) -> dict[str, list[dict]]:
-    """Analyze a chunk of files (in a worker); bad files become error rows."""
-    from .pipeline import analyze_many
+    """Analyze a chunk of files (in a worker); bad files become error rows (an error row of an
+    internal error carries ``internal``, which is not a column of the table)."""
     done, failed = analyze_many(paths, Settings.resolve(settings))
     out: dict[str, list[dict]] = {t: [] for t in TABLES}
     for a in done:
         for t, rows in rows_of(a).items():
             out[t].extend(rows)
+    path_of = {printable(p): p for p in paths}  # sources are printable; the file is opened by its path
     for f in failed:
         try:
-            sha = _sha256(Path(f.source))
+            sha = _sha256(Path(path_of.get(f.source, f.source)))
         except OSError:
             sha = ""
-        out["errors"].append({"sha256": sha, "source": f.source, "message": f.message})
+        out["errors"].append({"sha256": sha, "source": f.source, "message": f.message, "internal": f.internal})
     return out
+
+
+def _counts(rows: dict[str, list[dict]]) -> dict[str, int]:
+    return {"contracts": len(rows["contracts"]), "errors": len(rows["errors"]),
+            "internal": sum(1 for r in rows["errors"] if r.get("internal"))}
 
 
 def analyze_chunk_to_part(paths: list[str], settings: dict, parts: str) -> dict[str, int]:
@@ -76,16 +94,22 @@ def analyze_chunk_to_part(paths: list[str], settings: dict, parts: str) -> dict[
     Local workers share the output folder, so the rows need not travel back to the parent."""
     rows = analyze_chunk(paths, settings)
     _write_part(Path(parts), rows)
-    return {"contracts": len(rows["contracts"]), "errors": len(rows["errors"])}
+    return _counts(rows)
 
 
 @dataclass(frozen=True)
 class BatchResult:
+    """``analyzed`` and ``failed``: files of this run; ``counts``: rows of each table, the whole
+    folder (``counts["errors"]`` counts the files that failed in this run or an earlier one);
+    ``internal``: failures of this run that are defects of the analyzer; ``lost``: files not
+    analyzed because a worker died (a rerun does them)."""
     out: Path
     analyzed: int
     skipped: int
     failed: int
     counts: dict
+    internal: int = 0
+    lost: tuple[str, ...] = ()
 
 
 def _schema(table: str):
@@ -110,7 +134,7 @@ def _write_part(parts: Path, rows: dict[str, list[dict]]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
     shas = sorted(r["sha256"] + r["source"] for t in ("contracts", "errors") for r in rows[t])
-    name = hashlib.sha256("\n".join(shas).encode()).hexdigest()[:16]
+    name = hashlib.sha256("\n".join(shas).encode("utf-8", "surrogatepass")).hexdigest()[:16]
     for table in TABLES:
         tmp = parts / f".{table}-{name}.parquet.tmp"
         pq.write_table(pa.Table.from_pylist(rows[table], schema=_schema(table)), tmp)
@@ -208,14 +232,45 @@ def run(paths, out, *, jobs: int = 1, scheduler: str | None = None, chunk_size: 
 
     ``scheduler`` is a Dask scheduler address (tcp://HOST:PORT); otherwise ``jobs`` local processes.
     ``on_part`` is called after each part is written (tests use it to interrupt a batch);
-    ``exclude`` leaves out files inside the folders (see ``pipeline.expand``).
+    ``exclude`` leaves out files inside the folders (see ``pipeline.expand``); ``out`` is never
+    read as input. Raises ``OutputError`` when another batch holds ``out``.
     """
-    from .pipeline import expand
     s = Settings.resolve(settings)
     out = Path(out)
     parts = out / "parts"
     parts.mkdir(parents=True, exist_ok=True)
-    files = expand(paths, exclude)
+    with _holding(out):
+        todo, skipped = _todo(expand(paths, exclude, skip=(out,)), parts)
+        chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
+        settings_dict = {"vendor_role": s.vendor_role, "max_file_mb": s.max_file_mb, "workers": 1}
+        tally = Counter()
+
+        def written(counts):
+            tally.update(counts)
+            if progress:
+                progress(counts["contracts"] + counts["errors"])
+            if on_part:
+                on_part()
+
+        def collect(rows):  # rows from a Dask worker, which may not see our disk
+            _write_part(parts, rows)
+            written(_counts(rows))
+
+        finished = True
+        if scheduler:
+            _run_dask(scheduler, chunks, settings_dict, collect)
+        elif jobs <= 1 or len(chunks) <= 1:
+            for chunk in chunks:
+                written(analyze_chunk_to_part(chunk, settings_dict, str(parts)))
+        else:
+            finished = _run_processes(jobs, chunks, settings_dict, str(parts), written)
+        lost = () if finished else _unfinished(todo, parts)
+        counts = merge(out)
+    return BatchResult(out, tally["contracts"], skipped, tally["errors"], counts, tally["internal"], lost)
+
+
+def _todo(files: list[Path], parts: Path) -> tuple[list[str], int]:
+    """The files still to analyze, and how many are done already (same path, same bytes)."""
     done = _done(parts)
     todo, skipped = [], 0
     for f in files:
@@ -223,36 +278,35 @@ def run(paths, out, *, jobs: int = 1, scheduler: str | None = None, chunk_size: 
             sha = _sha256(f) if done else None
         except OSError:
             sha = None
-        if sha is not None and (sha, str(f)) in done:
+        if sha is not None and (sha, printable(f)) in done:
             skipped += 1
         else:
             todo.append(str(f))
-    chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
-    settings_dict = {"vendor_role": s.vendor_role, "max_file_mb": s.max_file_mb, "workers": 1}
-    analyzed = failed = 0
+    return todo, skipped
 
-    def written(counts):
-        nonlocal analyzed, failed
-        analyzed += counts["contracts"]
-        failed += counts["errors"]
-        if progress:
-            progress(counts["contracts"] + counts["errors"])
-        if on_part:
-            on_part()
 
-    def collect(rows):  # rows from a Dask worker, which may not see our disk
-        _write_part(parts, rows)
-        written({"contracts": len(rows["contracts"]), "errors": len(rows["errors"])})
+def _unfinished(todo: list[str], parts: Path) -> tuple[str, ...]:
+    """The files of ``todo`` in no complete part (their worker died)."""
+    done = {source for _, source in _done(parts)}
+    return tuple(printable(f) for f in todo if printable(f) not in done)
 
-    if scheduler:
-        _run_dask(scheduler, chunks, settings_dict, collect)
-    elif jobs <= 1 or len(chunks) <= 1:
-        for chunk in chunks:
-            written(analyze_chunk_to_part(chunk, settings_dict, str(parts)))
-    else:
-        _run_processes(jobs, chunks, settings_dict, str(parts), written)
-    counts = merge(out)
-    return BatchResult(out, analyzed, skipped, failed, counts)
+
+@contextlib.contextmanager
+def _holding(out: Path):
+    """Hold ``out`` for this batch (an advisory lock, released when the process ends, however
+    it ends): a second batch into the same folder is refused instead of mixing its parts."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock
+        yield
+        return
+    with open(out / LOCK, "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise OutputError(f"{printable(out)}: another batch holds this folder; wait for it to finish "
+                              "or choose another --out") from None
+        yield
 
 
 def _warm() -> None:
@@ -260,24 +314,56 @@ def _warm() -> None:
     Parquet writer. Forked workers inherit them from the parent instead of each loading its own."""
     import pyarrow as pa
     import pyarrow.parquet  # noqa: F401
-    from .pipeline import aligner
     aligner()
     pa.Table.from_pylist([], schema=_schema("errors"))  # Arrow imports pandas on its first table
 
 
-def _run_processes(jobs, chunks, settings_dict, parts, written) -> None:
+def _start_worker(parent: int) -> None:
+    """A local worker's start: end with the batch that started it, then load what it needs."""
+    _die_with_parent(parent)
+    _warm()
+
+
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this process end when ``parent`` ends, even by kill -9: by a signal from the kernel
+    on Linux, elsewhere by a thread that watches the parent."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent ended before the signal was set
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _run_processes(jobs, chunks, settings_dict, parts, written) -> bool:
+    """Run the chunks in ``jobs`` local processes; False when a worker died (the batch stops
+    there: what finished is kept)."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
     method = "spawn" if os.name == "nt" else "fork"
     if method == "fork":
         _warm()  # forked workers inherit the fitted aligner instead of each fitting its own
     ctx = multiprocessing.get_context(method)
     queue = iter(chunks)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_warm) as pool:
-        # a few chunks in flight per worker, so memory stays flat however many files the batch holds
-        running = {pool.submit(analyze_chunk_to_part, c, settings_dict, parts)
-                   for c in itertools.islice(queue, 2 * jobs)}
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_start_worker,
+                             initargs=(os.getpid(),)) as pool:
+        running = set()
         try:
+            # a few chunks in flight per worker, so memory stays flat however many files the batch holds
+            running = {pool.submit(analyze_chunk_to_part, c, settings_dict, parts)
+                       for c in itertools.islice(queue, 2 * jobs)}
             while running:
                 finished, running = wait(running, return_when=FIRST_COMPLETED)
                 for fut in finished:
@@ -285,20 +371,27 @@ def _run_processes(jobs, chunks, settings_dict, parts, written) -> None:
                     nxt = next(queue, None)
                     if nxt is not None:
                         running.add(pool.submit(analyze_chunk_to_part, nxt, settings_dict, parts))
+        except BrokenProcessPool:
+            return False
         except BaseException:
             for fut in running:
                 fut.cancel()
             raise
+    return True
 
 
 def _run_dask(address, chunks, settings_dict, collect) -> None:
     try:
         from distributed import Client, as_completed
     except ImportError:
-        from .errors import SettingsError
         raise SettingsError("--scheduler needs Dask: pip install 'analyzer[distributed]'")
     queue = iter(chunks)
-    with Client(address, timeout="30s") as client:
+    try:
+        client = Client(address, timeout="30s")
+    except OSError as e:
+        raise SettingsError(f"cannot reach the Dask scheduler at {address} ({e}); "
+                            "check the address and that the scheduler runs") from None
+    with client:
         workers = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
         pending = as_completed([client.submit(analyze_chunk, c, settings=settings_dict, pure=False)
                                 for c in itertools.islice(queue, 2 * workers)])

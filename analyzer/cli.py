@@ -1,16 +1,87 @@
-"""Command line: thin commands over the library. Errors become one line and an exit code.
-
-Exit codes: 0 done; 1 a finding at or above --fail-on; 2 bad input or usage.
+"""Command line: thin commands over the library. Errors become one line and an exit code
+(``EXIT_CODES``); the CLI, not the library, configures logging.
 """
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sys
+import traceback
 
 import click
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+from .errors import AnalyzerError, printable
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_CODES = f"""Exit codes:
+
+\b
+  {EXIT_OK}    done
+  {EXIT_FINDINGS}    a finding at or above --fail-on
+  {EXIT_BAD_INPUT}    bad input or usage: each bad file is one line on stderr; the good ones are
+       still analyzed and written
+  {EXIT_INTERNAL}    internal error (a defect of the analyzer; please report it); what could be
+       done is still written
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C)"""
 SEVERITY_ORDER = ("low", "medium", "high")
+DEBUG_ENV = "ANALYZER_DEBUG"  # set to 1: an internal error prints its traceback too
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT):
+    """One line on stderr, then exit."""
+    click.echo(printable(message), err=True)
+    sys.exit(code)
+
+
+class _Commands(click.Group):
+    """The command group: an unexpected exception is one line and exit 3, never a traceback
+    and never 1 (the code of findings); Ctrl-C exits 130."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            _fail("interrupted; a batch resumes where it stopped when run again", EXIT_INTERRUPTED)
+        except Exception as e:
+            if os.environ.get(DEBUG_ENV):
+                traceback.print_exc()
+            _fail(f"analyzer: internal error ({type(e).__name__}: {e}); this is a defect of the analyzer, "
+                  f"not of your files: please report it with the command you ran ({DEBUG_ENV}=1 shows "
+                  "the traceback)", EXIT_INTERNAL)
+
+
+class _EchoHandler(logging.Handler):
+    """The library's warnings (a symbolic link that loops, files left from an earlier report),
+    one line each on stderr."""
+
+    def emit(self, record):
+        click.echo(printable(self.format(record)), err=True)
+
+
+class _AtLeast(logging.Filter):
+    """Lets through records of ``level`` and above (jieba sets its logger's level to DEBUG when
+    it is imported, later than the CLI starts, so its chatter is filtered rather than levelled)."""
+
+    def __init__(self, level: int):
+        super().__init__()
+        self.level = level
+
+    def filter(self, record) -> bool:
+        return record.levelno >= self.level
+
+
+def _configure_logging() -> None:
+    """The CLI's logging: the analyzer's warnings on stderr; jieba's and pdfminer's chatter
+    (dictionary loading, font warnings of damaged PDFs) silenced."""
+    log, jieba = logging.getLogger("analyzer"), logging.getLogger("jieba")
+    if not any(isinstance(h, _EchoHandler) for h in log.handlers):
+        log.addHandler(_EchoHandler(logging.WARNING))
+    if not any(isinstance(f, _AtLeast) for f in jieba.filters):
+        jieba.addFilter(_AtLeast(logging.WARNING))
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 def _settings(vendor_role, max_mb, model=True):
@@ -22,9 +93,9 @@ def _settings(vendor_role, max_mb, model=True):
         raise click.UsageError(str(e))
 
 
-def _run(paths, settings, exclude=()):
+def _run(paths, settings, exclude=(), skip=()):
     from .pipeline import analyze_many, expand
-    files = expand(paths, exclude)
+    files = expand(paths, exclude, skip=skip)
     if not files:
         raise click.UsageError("no contract files found in the paths given")
     if len(files) < 10 or not sys.stderr.isatty():
@@ -39,10 +110,14 @@ def _report_failures(failed) -> None:
     if failed:
         click.echo(f"{len(failed)} file(s) could not be analyzed:", err=True)
         for f in failed:
-            click.echo(f"  {f.message}", err=True)
+            click.echo(f"  {printable(f.message)}", err=True)
 
 
-def _exit_code(analyses, failed, fail_on) -> int:
+def _exit_code(analyses, failed, fail_on=None) -> int:
+    """3 when a file met a defect of ours, 2 when a file was bad, 1 for findings at or above
+    ``fail_on``, else 0."""
+    if any(f.internal for f in failed):
+        return EXIT_INTERNAL
     if failed:
         return EXIT_BAD_INPUT
     if fail_on:
@@ -64,13 +139,11 @@ FAIL_ON = click.option("--fail-on", type=click.Choice(SEVERITY_ORDER), default=N
                        help="Exit 1 when a finding of this severity or higher is found.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]},
+             help="Compare vendors' Chinese service contracts and score one-sided terms.\n\n" + EXIT_CODES)
 @click.version_option(package_name="analyzer")
 def main():
-    """Compare vendors' Chinese service contracts and score one-sided terms.
-
-    Exit codes: 0 done; 1 a finding at or above --fail-on; 2 bad input or usage.
-    """
+    _configure_logging()
 
 
 @main.command()
@@ -100,6 +173,15 @@ def analyze(paths, fmt, vendor_role, max_mb, exclude, no_model, fail_on):
     sys.exit(_exit_code(analyses, failed, fail_on))
 
 
+def _gold(gold, command: str) -> dict:
+    """The gold file (or folder); a malformed one is one line and exit 2."""
+    from .evaluate import load_gold
+    try:
+        return load_gold(gold)
+    except AnalyzerError as e:
+        _fail(f"{command}: {e}")
+
+
 @main.command(name="eval")
 @click.argument("gold", type=click.Path(exists=True))
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
@@ -115,12 +197,8 @@ def evaluate(gold, paths, vendor_role, no_model, cv, verbose):
 
     Example: analyzer eval data/labeled/gold/samples.json data/contracts
     """
-    from .errors import AnalyzerError
-    from .evaluate import evaluate as run_eval, load_gold, summary_line
-    try:
-        gold_doc = load_gold(gold)
-    except AnalyzerError as e:
-        raise click.UsageError(str(e))
+    from .evaluate import evaluate as run_eval, summary_line
+    gold_doc = _gold(gold, "eval")
     analyses, failed = _run(paths, _settings(vendor_role, None, not (no_model or cv)))
     if cv:
         _cross_validation(analyses, gold_doc)
@@ -131,7 +209,7 @@ def evaluate(gold, paths, vendor_role, no_model, cv, verbose):
                 click.echo(note)
         click.echo(summary_line(figures))
     _report_failures(failed)
-    sys.exit(EXIT_BAD_INPUT if failed else EXIT_OK)
+    sys.exit(_exit_code(analyses, failed))
 
 
 def _cross_validation(analyses, gold_doc) -> None:
@@ -172,35 +250,31 @@ def model_fit(gold, paths, out):
 
     Example: analyzer model fit data/labeled/gold data/labeled/texts --out analyzer/resources/model
     """
-    from .errors import AnalyzerError
-    from .evaluate import load_gold
     from .learn import fit, training_set
     from .rules import rulebook
-    try:
-        gold_doc = load_gold(gold)
-    except AnalyzerError as e:
-        raise click.UsageError(str(e))
+    gold_doc = _gold(gold, "model fit")
     analyses, failed = _run(paths, _settings(None, None, False))
     train = training_set(analyses, gold_doc)
     if not train:
-        raise click.UsageError(f"none of the contracts in {', '.join(paths)} is labeled in {gold}")
+        raise click.UsageError(printable(f"none of the contracts in {', '.join(paths)} is labeled in {gold}"))
     contracts = len({e.contract for e in train})
     fitted = fit(train, list(rulebook().flags), about={"contracts": contracts, "clauses": len(train)})
     try:
         written = fitted.save(out)
     except OSError as e:
-        click.echo(f"{out}: cannot write the model ({e}); choose another --out folder", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    click.echo(f"fitted on {len(train)} clauses of {contracts} contracts; codes: {', '.join(fitted.codes)}; "
-               f"wrote {', '.join(str(w) for w in written)}")
+        _fail(f"{out}: cannot write the model ({e}); choose another --out folder")
+    click.echo(printable(f"fitted on {len(train)} clauses of {contracts} contracts; codes: {', '.join(fitted.codes)}; "
+                         f"wrote {', '.join(str(w) for w in written)}"))
     _report_failures(failed)
-    sys.exit(EXIT_BAD_INPUT if failed else EXIT_OK)
+    sys.exit(_exit_code(analyses, failed))
 
 
 @main.command(name="compare")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False),
-              help="Folder for the report; nothing is written outside it.")
+              help="Folder for the report; nothing is written outside it, and it is never read as input. "
+                   "A rerun removes the files of its previous report that it does not write again "
+                   "(those listed in the folder's .analyzer-manifest.json, and no other).")
 @VENDOR_ROLE
 @MAX_MB
 @EXCLUDE
@@ -212,24 +286,34 @@ def compare_cmd(paths, out, vendor_role, max_mb, exclude, no_model, fail_on):
     Example: analyzer compare data/contracts --out reports/samples
     """
     from .comparison import compare
-    from .errors import AnalyzerError
     from .render.report import write_all
-    analyses, failed = _run(paths, _settings(vendor_role, max_mb, not no_model), exclude)
+    settings = _settings(vendor_role, max_mb, not no_model)
+    _refuse_input_as_out(paths, out)
+    analyses, failed = _run(paths, settings, exclude, skip=(out,))
     if not analyses:
         _report_failures(failed)
-        click.echo("no contract could be analyzed; nothing written", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _fail("no contract could be analyzed; nothing written", _exit_code(analyses, failed))
     try:
         written = write_all(compare(analyses), out)
     except (AnalyzerError, OSError) as e:
-        click.echo(f"{out}: cannot write the report ({e}); choose another --out folder", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    click.echo(f"compared {len(analyses)} contract(s); wrote {len(written)} files to {out}")
+        _report_failures(failed)
+        _fail(f"{out}: cannot write the report ({e}); choose another --out folder")
+    click.echo(printable(f"compared {len(analyses)} contract(s); wrote {len(written)} files to {out}"))
     comp = compare(analyses, with_counterparts=False)
     for rank, name, score in comp.ranking():
-        click.echo(f"  {rank}. {name}  risk {score:g}" if rank else f"  -. {name}  not ranked: {comp.unranked[name]}")
+        click.echo(printable(f"  {rank}. {name}  risk {score:g}" if rank
+                             else f"  -. {name}  not ranked: {comp.unranked[name]}"))
     _report_failures(failed)
     sys.exit(_exit_code(analyses, failed, fail_on))
+
+
+def _refuse_input_as_out(paths, out) -> None:
+    """--out may sit inside an input folder (it is skipped), but may not be one."""
+    real = os.path.realpath(out)
+    for p in paths:
+        if os.path.isdir(p) and os.path.realpath(p) == real:
+            _fail(f"{out}: --out is the input folder itself; choose another folder "
+                  "(a folder inside it is fine: it is never read as input)")
 
 
 @main.command()
@@ -250,7 +334,6 @@ def batch(paths, out, jobs, scheduler, chunk_size, vendor_role, max_mb, exclude,
     Example: analyzer batch contracts/ --out reports/corpus --jobs 2
     """
     from . import batch as batch_mod
-    from .errors import AnalyzerError
     settings = _settings(vendor_role, max_mb, not no_model)
     bar = None
     try:
@@ -265,14 +348,24 @@ def batch(paths, out, jobs, scheduler, chunk_size, vendor_role, max_mb, exclude,
         result = batch_mod.run(paths, out, jobs=jobs, scheduler=scheduler, chunk_size=chunk_size,
                                settings=settings, progress=progress, exclude=exclude)
     except AnalyzerError as e:
-        click.echo(f"batch: {e}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _fail(f"batch: {e}")
     except OSError as e:
-        click.echo(f"batch: cannot reach the scheduler or write to {out} ({e})", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _fail(f"batch: cannot write to {out} ({e}); check the disk space and permissions, or choose another --out")
     finally:
         if bar is not None:
             bar.stop()
-    click.echo(f"analyzed {result.analyzed}, skipped {result.skipped} already done, {result.failed} failed; "
-               f"tables in {out}: " + ", ".join(f"{t} {n}" for t, n in result.counts.items()))
-    sys.exit(EXIT_BAD_INPUT if result.failed else EXIT_OK)
+    click.echo(printable(f"analyzed {result.analyzed}, skipped {result.skipped} already done, "
+                         f"{result.counts['errors']} failed ({result.failed} in this run); tables in {out}: "
+                         + ", ".join(f"{t} {n}" for t, n in result.counts.items())))
+    sys.exit(_batch_exit(result))
+
+
+def _batch_exit(result) -> int:
+    """3 when a worker died or a file met a defect of ours, 2 when the errors table holds rows."""
+    if result.lost:
+        click.echo(printable(f"batch: a worker process died (killed, or out of memory) before {len(result.lost)} "
+                             f"file(s) were analyzed, e.g. {result.lost[0]}; the tables hold the files that "
+                             "finished; run the same command again to do the rest"), err=True)
+    if result.lost or result.internal:
+        return EXIT_INTERNAL
+    return EXIT_BAD_INPUT if result.counts["errors"] else EXIT_OK

@@ -106,20 +106,20 @@ def evaluate(gold: dict, result: dict) -> tuple[dict, Tally]:
             t.dfp += 1
             t.notes.append(f"{name}: false document issue {code}")
         clauses = c.get("clauses", [])
-        for cat in g["categories"]["present"]:
+        for cat in g.get("categories", {}).get("present", []):
             t.cn += 1
             ok = any(cat == k.get("category") or cat in (k.get("categories") or []) for k in clauses)
             t.cok += ok
             if not ok:
                 t.notes.append(f"{name}: category {cat}: no clause carries it")
-        for cat in g["categories"]["absent"]:
+        for cat in g.get("categories", {}).get("absent", []):
             t.cn += 1
             ok = not any(cat == k.get("category") for k in clauses)
             t.cok += ok
             if not ok:
                 t.notes.append(f"{name}: category {cat}: should be absent")
         terms = c.get("terms") or {}
-        for key, want in g["terms"].items():
+        for key, want in g.get("terms", {}).items():
             t.tn += 1
             have = terms.get(key)
             ok = (want is None and have is None) or (
@@ -177,8 +177,15 @@ def per_code(gold: dict, result: dict) -> dict[str, tuple[int, int, int]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+# what each gold contract lists, and the text fields every item of the list needs
+GOLD_ITEMS = {"findings": ("flag", "evidence"), "protections": ("code", "evidence"), "document_issues": ("code",)}
+GOLD_FORMAT = ("a gold file is JSON: {\"contracts\": {name: {sha256, findings, protections, document_issues, "
+               "categories, terms}}, \"riskier_than\": [[name, name], ...]}")
+
+
 def load_gold(path) -> dict:
-    """A gold file, or a folder of them merged (contracts and riskier_than)."""
+    """A gold file, or a folder of them merged (contracts and riskier_than). A malformed file is a
+    ``SettingsError`` naming the file, the contract and what is wrong."""
     path = Path(path)
     files = sorted(path.glob("*.json")) if path.is_dir() else [path]
     if not files:
@@ -187,16 +194,48 @@ def load_gold(path) -> dict:
     for f in files:
         try:
             doc = json.loads(f.read_text(encoding="utf-8"))
-            contracts = doc["contracts"]
-            well_formed = isinstance(contracts, dict) and all(
-                isinstance(c, dict) and {"sha256", "findings", "protections", "document_issues"} <= set(c)
-                for c in contracts.values())
-        except (OSError, ValueError, KeyError, TypeError) as e:
-            raise SettingsError(f"{f}: cannot read the gold file ({type(e).__name__}: {e}); "
-                                "a gold file is JSON with contracts keyed by name")
-        if not well_formed:
-            raise SettingsError(f"{f}: not a gold file in the spec's format; each contract needs sha256, "
-                                "findings, protections and document_issues")
-        merged["contracts"].update(contracts)
+        except (OSError, ValueError) as e:
+            raise SettingsError(f"{f}: cannot read the gold file ({type(e).__name__}: {e}); {GOLD_FORMAT}")
+        problem = _gold_problem(doc)
+        if problem:
+            raise SettingsError(f"{f}: not a gold file in the spec's format: {problem}; {GOLD_FORMAT}")
+        merged["contracts"].update(doc["contracts"])
         merged["riskier_than"] += doc.get("riskier_than", [])
     return merged
+
+
+def _gold_problem(doc) -> str | None:
+    """What is wrong with a gold file's content, or None."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("contracts"), dict):
+        return "no \"contracts\" object"
+    for name, c in doc["contracts"].items():
+        problem = _gold_contract_problem(c)
+        if problem:
+            return f"contract {name!r} {problem}"
+    pairs = doc.get("riskier_than", [])
+    if not (isinstance(pairs, list) and all(isinstance(p, list) and len(p) == 2 and all(isinstance(n, str) for n in p)
+                                            for p in pairs)):
+        return "\"riskier_than\" is not a list of [name, name] pairs"
+    return None
+
+
+def _gold_contract_problem(c) -> str | None:
+    if not isinstance(c, dict):
+        return "is not an object"
+    if not isinstance(c.get("sha256"), str):
+        return "needs sha256 (the file's sha256 as text)"
+    if not all(isinstance(c.get(role), (str, type(None))) for role in ("vendor", "customer")):
+        return "has a vendor or customer that is not text or null"
+    for key, fields in GOLD_ITEMS.items():
+        items = c.get(key)
+        if not (isinstance(items, list)
+                and all(isinstance(i, dict) and all(isinstance(i.get(k), str) for k in fields) for i in items)):
+            return f"needs {key}: a list of items each with {' and '.join(fields)} as text"
+    cats = c.get("categories", {})
+    if not (isinstance(cats, dict) and all(isinstance(cats.get(k, []), list) for k in ("present", "absent"))):
+        return "has categories that are not {\"present\": [...], \"absent\": [...]}"
+    terms = c.get("terms", {})
+    if not (isinstance(terms, dict)
+            and all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in terms.values())):
+        return "has terms that are not an object of term → number or null"
+    return None

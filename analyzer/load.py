@@ -26,7 +26,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from .errors import InputError, NeedsOCR, UnsupportedFormat
+from .errors import InputError, NeedsOCR, UnsupportedFormat, printable
 from .model import Document
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
@@ -66,7 +66,7 @@ def sha256_of(data: bytes) -> str:
 def load(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
     """Read one file into a Document, or raise an InputError that says what to do."""
     path = Path(path)
-    source = str(path)
+    source = printable(path)
     data = read_bounded(path, max_bytes=max_bytes)
     if not data:
         raise InputError(source, "is empty (0 bytes), it contains no text", "check that the export or copy worked")
@@ -84,7 +84,7 @@ def read_bounded(path: Path, *, max_bytes: int = MAX_BYTES) -> bytes:
     and no more than ``max_bytes + 1`` bytes are ever read (a file may grow, or lie about its size).
     Pipes, devices and sockets are refused without being opened for long: they could block or
     never end."""
-    source = str(path)
+    source = printable(path)
     try:
         _check_regular(os.stat(path), source, max_bytes)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
@@ -117,7 +117,7 @@ def _too_big(source: str, size: int, max_bytes: int) -> InputError:
 
 
 def _open_error(e: OSError, path: Path) -> InputError:
-    source = str(path)
+    source = printable(path)
     if e.errno == errno.ELOOP:
         return InputError(source, "is a symbolic link that loops (it leads back to itself)",
                           "fix or remove the link and pass the contract file")

@@ -3,18 +3,23 @@ load → normalize → segment → parties → reading → align → checks → 
 from __future__ import annotations
 
 import bisect
+import errno
 import functools
+import logging
 import os
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import checks, contradictions, expected, learn, parties, reading, score, terms
-from .errors import InputError
+from .errors import InputError, printable
 from .load import load
-from .model import Analysis, Document
+from .model import Analysis, Document, evolve
 from .segment import clauses_of
 from .settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=4)
@@ -26,7 +31,10 @@ def aligner(workers: int = 1):
     from .taxonomy import load_taxonomy
     from .tokens import cache_dir, tokenizer
     a = Aligner(tokenizer=tokenizer(), workers=workers)
-    path = cache_dir() / f"aligner-{_aligner_key()}.npz"
+    folder = cache_dir()
+    if folder is None:  # ANALYZER_CACHE_DIR=off: nothing kept on disk
+        return a.fit(load_taxonomy())
+    path = folder / f"aligner-{_aligner_key()}.npz"
     try:
         return a.load_fitted(path)
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
@@ -60,7 +68,7 @@ def analyze_document(doc: Document, settings: Settings | dict | None = None) -> 
     clean, clauses = clauses_of(doc.text)
     p = parties.resolve(clean.text, clauses, vendor_role=s.vendor_role)
     clauses = aligner(s.workers).transform(reading.read_all(clauses, p))
-    issues = checks.check(clauses, p)
+    issues = checks.check(clauses, p, clean=clean)
     t = terms.extract(clauses, p)
 
     def to_source(clause, start, end):
@@ -85,27 +93,39 @@ def analyze(path: str | Path, settings: Settings | dict | None = None) -> Analys
 
 @dataclass(frozen=True)
 class Failure:
+    """A file that could not be analyzed. ``internal``: a defect of the analyzer, not of the file."""
     source: str
     message: str
+    internal: bool = False
 
 
 def analyze_many(paths, settings: Settings | dict | None = None, *, progress=None):
-    """Analyze every path; bad files become Failures and never stop the others."""
+    """Analyze every path; bad files become Failures and never stop the others.
+
+    Sources and messages are printable (``errors.printable``): a file name that is not UTF-8
+    shows with \\x escapes, so every output can hold it."""
     s = Settings.resolve(settings)
     done, failed = [], []
     for path in paths:
+        shown = printable(path)
         try:
-            done.append(analyze(path, s))
+            done.append(_shown_as(analyze(path, s), shown))
         except InputError as e:
-            failed.append(Failure(str(path), str(e)))
+            failed.append(Failure(shown, printable(e)))
         except RecursionError:
-            failed.append(Failure(str(path), f"{path}: too deeply nested to read; pass it as plain text"))
+            failed.append(Failure(shown, f"{shown}: too deeply nested to read; pass it as plain text"))
         except Exception as e:  # a defect of ours must not lose the other files
-            failed.append(Failure(str(path), f"{path}: internal error ({type(e).__name__}: {e}); "
-                                             "the other files were analyzed; please report this file"))
+            failed.append(Failure(shown, printable(f"{shown}: internal error ({type(e).__name__}: {e}); "
+                                                   "the other files were analyzed; please report this file"),
+                                  internal=True))
         if progress:
             progress()
     return done, failed
+
+
+def _shown_as(a: Analysis, source: str) -> Analysis:
+    """The analysis with ``source`` as its document's source (a new record when it differs)."""
+    return a if a.document.source == source else evolve(a, document=evolve(a.document, source=source))
 
 
 CONTRACT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
@@ -114,25 +134,28 @@ NOT_CONTRACTS = ("README*", "readme*", "Readme*", "LICENSE*", "LICENCE*", "licen
                  "changelog*", "CONTRIBUTING*", "NOTICE*", "AUTHORS*")
 
 
-def expand(paths, exclude=()) -> list[Path]:
+def expand(paths, exclude=(), *, skip=()) -> list[Path]:
     """Files as given, and the contract files inside folders (sorted), each once.
 
     ``exclude``: glob patterns; a file found inside a folder is left out when its name or its
     path within the folder (with /) matches one ("README*", "drafts/*"). Files named
     themselves are always taken, and files named like a folder's notes (``NOT_CONTRACTS``:
-    README, LICENSE…) never are taken from a folder."""
+    README, LICENSE…) never are taken from a folder. ``skip``: folders never looked into inside
+    the folders given (the output folder: a report is not a contract). Hidden files and folders
+    are left out; folders reached through a symbolic link are followed, and a link that loops
+    back is left out with a warning naming it (logged; the CLI prints it on stderr)."""
     from fnmatch import fnmatchcase
     out, seen = [], set()
     exclude = tuple(exclude) + NOT_CONTRACTS
+    skipped = {os.path.realpath(s) for s in skip}
 
     def excluded(f: Path, root: Path) -> bool:
         rel = f.relative_to(root).as_posix()
         return any(fnmatchcase(f.name, g) or fnmatchcase(rel, g) for g in exclude)
 
     for p in map(Path, paths):
-        items = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in CONTRACT_SUFFIXES
-                       and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                       and not excluded(f, p)) \
+        items = sorted(f for f in _files_under(p, skipped)
+                       if f.suffix.lower() in CONTRACT_SUFFIXES and not excluded(f, p)) \
             if p.is_dir() else [p]
         for f in items:
             key = str(f.resolve()) if f.exists() else str(f)
@@ -140,3 +163,43 @@ def expand(paths, exclude=()) -> list[Path]:
                 seen.add(key)
                 out.append(f)
     return out
+
+
+def _files_under(root: Path, skip: set[str]):
+    """The regular files inside a folder and its subfolders, hidden ones and ``skip`` left out.
+    A link to a folder outside ``root`` is followed (one inside is walked anyway); a link back to
+    a folder being walked (a loop) is warned about."""
+    top = os.path.realpath(root)
+    stack = [(root, (top,))]
+    while stack:
+        folder, ancestors = stack.pop()
+        try:
+            names = sorted(e.name for e in os.scandir(folder) if not e.name.startswith("."))
+        except OSError as e:
+            log.warning("%s: cannot be read (%s); skipped", printable(folder), e.strerror)
+            continue
+        for name in names:
+            path = folder / name
+            kind = _kind(path)
+            real = os.path.realpath(path) if kind == "folder" else None
+            if kind == "file":
+                yield path
+            elif kind == "loop" or real in ancestors:
+                log.warning("%s: a symbolic link that loops (to itself or a folder above it); skipped",
+                            printable(path))
+            elif kind == "folder" and real not in skip and (not path.is_symlink() or not _within(real, top)):
+                stack.append((path, ancestors + (real,)))
+
+
+def _kind(path: Path) -> str:
+    """What a path is: "file" (a regular file), "folder", "loop" (a link that leads to itself) or
+    "other" (a FIFO, a device, a broken link: never a contract found in a folder)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        return "loop" if e.errno == errno.ELOOP else "other"
+    return "file" if stat.S_ISREG(mode) else "folder" if stat.S_ISDIR(mode) else "other"
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

@@ -1,6 +1,7 @@
 """Options shared by the library and the CLI."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 
 from .errors import SettingsError
@@ -22,8 +23,9 @@ class Settings:
     def __post_init__(self):
         if self.vendor_role not in (None,) + ROLE_CHOICES:
             raise SettingsError(f"vendor_role {self.vendor_role!r} is not one of {', '.join(ROLE_CHOICES)}")
-        if self.max_file_mb <= 0:
-            raise SettingsError("max_file_mb must be positive")
+        mb = self.max_file_mb
+        if isinstance(mb, bool) or not isinstance(mb, (int, float)) or not (math.isfinite(mb) and mb > 0):
+            raise SettingsError(f"max_file_mb (--max-mb) must be a positive number of MB, such as 20, not {mb!r}")
 
     @classmethod
     def resolve(cls, value: "Settings | dict | None" = None, **overrides) -> "Settings":

@@ -237,16 +237,21 @@ def _rates_in(v: str, c: Clause, put) -> None:
     for m in SMS_RATE.finditer(v) if MAY_SMS_RATE(v) else ():
         put("sms_rate", float(m.group("num")), c)
     for m in MIN_SPEND.finditer(v) if MAY_MIN_SPEND(v) else ():
-        put("minimum_spend", _per_year(m), c)
+        spend = _per_year(m)
+        if spend is not None:
+            put("minimum_spend", spend, c)
 
 
-def _per_year(m: re.Match) -> float:
-    """A minimum spend match as 元 a year: "300元/月" → 3600, "每季度…9000元" → 36000."""
+def _per_year(m: re.Match) -> float | None:
+    """A minimum spend match as 元 a year: "300元/月" → 3600, "每季度…9000元" → 36000;
+    None for "元/0年" (a spend per no time at all is no minimum spend)."""
     value = _yuan(m.group("num"), m.group("wan"))
     per, n = m.group("per"), m.group("per_n")
     if per is None and m.group("per_before"):  # "每月最低消费额为…元"
         per = next(ch for ch in m.group("per_before") if ch in "月季年")
     count = _num(n) if n else 1.0
+    if not count:
+        return None
     if per == "月":
         return value * 12 / count
     if per and per.startswith("季"):

@@ -126,3 +126,138 @@ def test_cli_batch_leaves_out_excluded_files(corpus, tmp_path):
                                   "--exclude", "2_*"])
     assert r.exit_code == 0, r.output  # the broken file is left out, so nothing failed
     assert "analyzed 10" in r.output and "0 failed" in r.output
+
+
+# issue 13: a dying worker, a killed parent, two batches, the counts of a resumed batch
+
+def test_a_worker_that_dies_loses_only_what_it_held(corpus, tmp_path, monkeypatch):
+    import os
+    import signal
+    from click.testing import CliRunner
+    from analyzer import pipeline
+    from analyzer.cli import EXIT_INTERNAL, main
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in sorted(corpus.glob("0_*")):
+        (src / p.name).write_bytes(p.read_bytes())
+    (src / "z_dies.txt").write_bytes(next(corpus.glob("1_*")).read_bytes())
+    real = pipeline.analyze_document
+
+    def killer(doc, settings=None):  # runs in the forked worker
+        if doc.source.endswith("z_dies.txt"):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(doc, settings)
+
+    monkeypatch.setattr(pipeline, "analyze_document", killer)
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["batch", str(src), "--out", str(out), "--jobs", "2", "--chunk-size", "1"])
+    assert r.exit_code == EXIT_INTERNAL, r.output
+    line = [l for l in r.stderr.splitlines() if "worker process died" in l]
+    assert len(line) == 1 and "run the same command again" in line[0] and "Traceback" not in r.output
+    got = tables(out)  # the final tables are written for what finished
+    assert len(got["contracts"]) >= 1
+    monkeypatch.setattr(pipeline, "analyze_document", real)
+    again = batch.run([src], out, jobs=2, chunk_size=1)
+    assert not again.lost and again.counts["contracts"] == 6 and again.skipped == len(got["contracts"])
+
+
+def _children(pid: int) -> set[int]:
+    kids = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.add(int(stat.parent.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_killing_the_batch_ends_its_workers(corpus, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    src = tmp_path / "in"
+    src.mkdir()
+    for k in range(8):
+        for p in sorted(corpus.glob("0_*")):
+            (src / f"{k}_{p.name}").write_bytes(p.read_bytes())
+    workers: set[int] = set()
+    parent = subprocess.Popen([sys.executable, "-m", "analyzer", "batch", str(src), "--out", str(tmp_path / "out"),
+                               "--jobs", "2", "--chunk-size", "1"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 120
+        while len(workers := _children(parent.pid)) < 2 and time.time() < deadline and parent.poll() is None:
+            time.sleep(0.1)
+        assert len(workers) >= 2, "the batch never started its workers"
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=30)
+        deadline = time.time() + 10
+        while any(_alive(w) for w in workers) and time.time() < deadline:
+            time.sleep(0.1)
+        assert not [w for w in workers if _alive(w)]
+    finally:  # whatever happened, leave no process of this test running
+        for w in workers | _children(parent.pid) | {parent.pid}:
+            try:
+                os.kill(w, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def test_a_second_batch_into_the_same_folder_is_told_another_holds_it(corpus, tmp_path):
+    fcntl = pytest.importorskip("fcntl")
+    from click.testing import CliRunner
+    from analyzer.cli import EXIT_BAD_INPUT, main
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / batch.LOCK, "a") as held:  # as a running batch holds it
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        r = CliRunner().invoke(main, ["batch", str(corpus), "--out", str(out)])
+    assert r.exit_code == EXIT_BAD_INPUT
+    line = [l for l in r.stderr.splitlines() if str(out) in l]
+    assert len(line) == 1 and "another batch holds this folder" in line[0] and "--out" in line[0]
+    assert not (out / "contracts.parquet").exists()
+    r = CliRunner().invoke(main, ["batch", str(corpus), "--out", str(out)])  # once it is free
+    assert "analyzed 15" in r.output, r.output
+
+
+def test_a_resumed_batch_counts_the_failures_of_the_whole_folder(corpus, tmp_path):
+    from click.testing import CliRunner
+    from analyzer.cli import EXIT_BAD_INPUT, main
+    CliRunner().invoke(main, ["batch", str(corpus), "--out", str(tmp_path)])
+    r = CliRunner().invoke(main, ["batch", str(corpus), "--out", str(tmp_path)])
+    assert r.exit_code == EXIT_BAD_INPUT  # the errors table still holds the broken file
+    assert "analyzed 0, skipped 16 already done, 1 failed (0 in this run)" in r.output
+
+
+def test_an_unwritable_out_names_the_folder_not_a_scheduler(corpus, tmp_path):
+    from click.testing import CliRunner
+    from analyzer.cli import EXIT_BAD_INPUT, main
+    (tmp_path / "a_file").write_text("x")
+    out = tmp_path / "a_file" / "out"
+    r = CliRunner().invoke(main, ["batch", str(corpus), "--out", str(out)])
+    assert r.exit_code == EXIT_BAD_INPUT
+    line = [l for l in r.stderr.splitlines() if str(out) in l]
+    assert len(line) == 1 and "cannot write to" in line[0] and "scheduler" not in line[0]
+
+
+def test_the_output_folder_inside_the_input_is_not_read(corpus, tmp_path):
+    import shutil as sh
+    src = tmp_path / "in"
+    sh.copytree(corpus, src)
+    (src / "out" / "parts").mkdir(parents=True)
+    (src / "out" / "parts" / "stray.txt").write_bytes(next(corpus.glob("0_*")).read_bytes())
+    result = batch.run([src], src / "out", jobs=1, chunk_size=8)
+    assert result.analyzed == 15 and result.failed == 1

@@ -202,3 +202,32 @@ def test_exit_codes_and_limits_are_documented():
     for code in ("| 0 |", "| 1 |", "| 2 |"):
         assert code in readme
     assert "--max-mb" in readme and "20 MB" in readme
+
+
+def test_a_minimum_spend_per_zero_years_is_no_minimum_spend(tmp_path):
+    """issue 13: "元/0年" divided by zero and turned the contract into an error row."""
+    for text, spend in (("最低消费10000元/0年", None), ("最低消费为1000元/0月", None), ("最低消费12000元/年", 12000)):
+        p = tmp_path / "spend.txt"
+        p.write_text(GOOD + f"三、甲方每年{text}。\n", encoding="utf-8")
+        assert analyze(p).terms.minimum_spend == spend, text
+    (tmp_path / "good.txt").write_text(GOOD.replace("某某通信", "好好通信"), encoding="utf-8")
+    (tmp_path / "spend.txt").write_text(GOOD + "三、最低消费10000元/0年。\n", encoding="utf-8")
+    r = cli("analyze", tmp_path, "--format", "json", "--no-model")
+    assert r.exit_code == 0, r.output
+    assert sorted(Path(c["source"]).name for c in json.loads(r.stdout)["contracts"]) == ["good.txt", "spend.txt"]
+
+
+def test_failures_and_sources_are_printable(tmp_path):
+    from analyzer.pipeline import analyze_many
+    good = os.path.join(os.fsencode(tmp_path), b"\xff\xfegood\n.txt")
+    with open(good, "wb") as fh:
+        fh.write(GOOD.encode("utf-8"))
+    bad = os.path.join(os.fsencode(tmp_path), b"\xfe\xffbad.txt")
+    with open(bad, "wb") as fh:
+        fh.write(b"")
+    done, failed = analyze_many([os.fsdecode(good), os.fsdecode(bad)], {"model": False})
+    assert done[0].document.source == f"{tmp_path}/\\xff\\xfegood\\n.txt"
+    assert failed[0].source == f"{tmp_path}/\\xfe\\xffbad.txt" and "no text" in failed[0].message
+    for s in (done[0].document.source, failed[0].source, failed[0].message):
+        s.encode("utf-8")  # strict: no lone surrogates
+        assert "\n" not in s

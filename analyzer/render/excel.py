@@ -22,6 +22,13 @@ def _score_fill(score: float) -> str:
     return "FDFEFE"
 
 
+def _value(v):
+    """A cell's value: lists joined, NaN empty, and never a formula (``safe.cell``)."""
+    if isinstance(v, (list, tuple)):
+        return cell(", ".join(map(str, v)))
+    return cell(None if v != v else v)  # v != v: NaN
+
+
 def write_excel(comp: Comparison, path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -40,10 +47,9 @@ def write_excel(comp: Comparison, path) -> None:
     wb.remove(wb.active)
     for title, df in sheets:
         ws = wb.create_sheet(title)
-        ws.append([str(c) for c in df.columns])
+        ws.append([cell(str(c)) for c in df.columns])  # the Matrix sheet's columns are vendors' names
         for row in df.itertuples(index=False):
-            ws.append([cell(None if v != v else v) if not isinstance(v, (list, tuple)) else ", ".join(map(str, v))
-                       for v in row])  # v != v: NaN
+            ws.append([_value(v) for v in row])
         for c in ws[1]:
             c.font = Font(bold=True)
         ws.freeze_panes = "B2" if title == "Matrix" else "A2"

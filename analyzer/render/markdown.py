@@ -30,7 +30,7 @@ def comparison_md(comp: Comparison) -> str:
                      str(n["protections"]), str(n["missing"]), str(n["document_issues"]),
                      md(a.document.source, table=True)])
     lines += _table(["排名", "供应商", "风险分", "高/中/低", "保护条款", "缺失条款", "文件问题", "文件"], rows)
-    lines += [f"- 未排名：{md(n)}：{why}" for n, why in comp.unranked.items()]
+    lines += [f"- 未排名：{md(n, line=True)}：{why}" for n, why in comp.unranked.items()]
     lines += ["", "## 商务条款", ""]
     lines += _table(["供应商"] + [TERM_LABELS[k] for k in TERM_KEYS],
                     [[md(n, table=True)] + [term_text(comp.analysis(n).terms, k) for k in TERM_KEYS]
@@ -51,11 +51,11 @@ def comparison_md(comp: Comparison) -> str:
     issues = [(n, i) for n in comp.names for i in comp.analysis(n).issues]
     if issues:
         lines += ["", "## 文件问题（请先核实文本）", ""]
-        lines += [f"- **{md(n)}**：`{i.code}` {md(i.message)}" for n, i in issues]
+        lines += [f"- **{md(n, line=True)}**：`{i.code}` {md(i.message)}" for n, i in issues]
     lines += ["", "## 各供应商的风险发现", ""]
     for n in comp.names:
         a = comp.analysis(n)
-        lines += [f"### {md(n)}", ""]
+        lines += [f"### {md(n, line=True)}", ""]
         if not a.findings:
             lines += [NOTHING_FOUND, ""]
         for f in sorted(a.findings, key=lambda f: ("high", "medium", "low").index(f.severity)):
@@ -67,7 +67,7 @@ def comparison_md(comp: Comparison) -> str:
 
 
 def brief_md(b: Brief) -> str:
-    lines = [f"# 谈判要点：{md(b.name)}", "", f"来源文件：{md(b.source)}", "", md(b.summary), ""]
+    lines = [f"# 谈判要点：{md(b.name, line=True)}", "", f"来源文件：{md(b.source, line=True)}", "", md(b.summary), ""]
     if b.cost:
         lines += ["## " + SECTIONS["cost"], "", "；".join(f"{md(k)}：{md(v)}" for k, v in b.cost), ""]
     if b.issues:
@@ -78,7 +78,7 @@ def brief_md(b: Brief) -> str:
     if not b.points:
         lines += [NOTHING_FOUND, ""]
     for k, p in enumerate(b.points, 1):
-        lines += [f"### {k}. {md(p.label)}（{SEVERITY_CN[p.severity]}）{'· 双方对等' if p.mutual else ''}", "",
+        lines += [f"### {k}. {md(p.label, line=True)}（{SEVERITY_CN[p.severity]}）{'· 双方对等' if p.mutual else ''}", "",
                   f"- **条款**：{md(p.clause)}", f"- **原文**：「{md(p.quote)}」", f"- **为什么重要**：{md(p.why)}。"]
         if p.legal:
             lines.append(f"- **法律依据**：{md(p.legal)}")
@@ -87,7 +87,7 @@ def brief_md(b: Brief) -> str:
     if b.additions:
         lines += ["## " + SECTIONS["additions"], ""]
         for a in b.additions:
-            lines.append(f"- **{md(a.label)}**：{md(a.ask)}" + (f"（参照：{md(a.reference)}）" if a.reference else ""))
+            lines.append(f"- **{md(a.label, line=True)}**：{md(a.ask)}" + (f"（参照：{md(a.reference)}）" if a.reference else ""))
         lines.append("")
     if b.regulatory:
         lines += ["## " + SECTIONS["regulatory"], ""]

@@ -8,6 +8,8 @@ from pathlib import Path
 from ..errors import AnalyzerError
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# control characters a spreadsheet cell cannot hold (XML 1.0 forbids them; openpyxl refuses them)
+CELL_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def slug(name: str, *, limit: int = 60) -> str:
@@ -27,25 +29,33 @@ def inside(out: Path, name: str) -> Path:
 
 
 def cell(value):
-    """A spreadsheet cell that cannot be read as a formula (CSV and XLSX injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """A spreadsheet cell that cannot be read as a formula (CSV and XLSX injection), without the
+    control characters a workbook cannot hold. Every cell goes through it, headers included."""
+    if not isinstance(value, str):
+        return value
+    value = CELL_ILLEGAL.sub("\ufffd", value)
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
 # block syntax only matters at the start of a line inside the text (values are placed inline)
-_MD_LINE_START = re.compile(r"(\n[ \t]*)(?:([#>+\-=])|(\d+)([.)]))")
+_MD_LINE_START = re.compile(r"((?:\r\n?|\n)[ \t]*)(?:([#>+\-=])|(\d+)([.)]))")
+_MD_LINE_BREAK = re.compile(r"\r\n?|\n")  # what CommonMark takes for the end of a line
 
 
-def md(text, *, table: bool = False) -> str:
-    """Markdown-escaped text: HTML shows as text, emphasis, links, tables and headings are inert."""
+def md(text, *, table: bool = False, line: bool = False) -> str:
+    """Markdown-escaped text: HTML shows as text, emphasis, links, tables and headings are inert.
+
+    ``table``: for a table cell, line breaks become <br>; ``line``: for a heading or a list item's
+    label, line breaks become spaces (a name with a line break must not end the heading)."""
     if text is None:
         return ""
+    if line:
+        text = _MD_LINE_BREAK.sub(" ", str(text))
     s = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _MD_INLINE.sub(r"\\\1", s)
     s = _MD_LINE_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2)
                                                   else m.group(3) + "\\" + m.group(4)), s)
     if table:
-        s = s.replace("\r", "").replace("\n", "<br>")
+        s = _MD_LINE_BREAK.sub("<br>", s)
     return s
