@@ -58,6 +58,8 @@ class VendorComparison:
     protections = property(lambda self: frames.all_protections(self.model))
     clauses = property(lambda self: frames.all_clauses(self.model))
     terms = property(lambda self: frames.terms_table(self.model))
+    cost = property(lambda self: frames.cost_table(self.model))
+    positions = property(lambda self: frames.positions_table(self.model))
     issues = property(lambda self: frames.all_issues(self.model))
 
     def contract(self, vendor: str) -> ContractAnalysis:
@@ -128,11 +130,13 @@ def analyze(path, settings: Settings | dict | None = None) -> ContractAnalysis:
 
 def compare(paths, settings: Settings | dict | None = None, *, exclude=()) -> VendorComparison:
     """Analyze every contract in ``paths`` (files or folders) and compare them; ``exclude``
-    leaves out files inside the folders (glob patterns, see ``pipeline.expand``).
+    leaves out files inside the folders (glob patterns, see ``pipeline.expand``); a ``playbook``
+    in the settings gives each vendor's positions (``.positions``).
 
     Bad files raise their InputError; use the CLI to skip them and go on."""
     from .comparison import compare as build
     from .pipeline import analyze as run, expand
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    return VendorComparison(build([run(p, settings) for p in expand(paths, exclude)]))
+    s = Settings.resolve(settings)  # a playbook path is read once, for every contract
+    return VendorComparison(build([run(p, s) for p in expand(paths, exclude)], playbook=s.playbook))

@@ -84,13 +84,15 @@ def _configure_logging() -> None:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
-def _settings(vendor_role, max_mb, model=True):
+def _settings(vendor_role, max_mb, model=True, playbook=None):
     from .errors import SettingsError
     from .settings import Settings
     try:
-        return Settings.resolve(vendor_role=vendor_role, max_file_mb=max_mb, model=model)
+        return Settings.resolve(vendor_role=vendor_role, max_file_mb=max_mb, model=model, playbook=playbook)
     except SettingsError as e:
         raise click.UsageError(str(e))
+    except AnalyzerError as e:  # a playbook that cannot be read: one line naming the line and key
+        _fail(str(e))
 
 
 def _run(paths, settings, exclude=(), skip=()):
@@ -133,6 +135,8 @@ MAX_MB = click.option("--max-mb", type=float, default=None, help="Largest input 
 EXCLUDE = click.option("--exclude", multiple=True, metavar="GLOB",
                        help="Leave out files inside the folders given whose name or path within the folder "
                             "matches GLOB (e.g. 'drafts/*'); may be repeated. README, LICENSE and CHANGELOG files are always left out.")
+PLAYBOOK = click.option("--playbook", type=click.Path(dir_okay=False), default=None,
+                        help="The customer's playbook (YAML; `analyzer playbook init FILE` writes one to start from).")
 NO_MODEL = click.option("--no-model", "no_model", is_flag=True,
                         help="Rules only: leave out the second opinion of the model learned from labeled contracts.")
 FAIL_ON = click.option("--fail-on", type=click.Choice(SEVERITY_ORDER), default=None,
@@ -154,16 +158,18 @@ def main():
 @MAX_MB
 @EXCLUDE
 @NO_MODEL
+@PLAYBOOK
 @FAIL_ON
-def analyze(paths, fmt, vendor_role, max_mb, exclude, no_model, fail_on):
+def analyze(paths, fmt, vendor_role, max_mb, exclude, no_model, playbook, fail_on):
     """Analyze contracts: parties, clause tree, document issues, terms and findings.
 
     Example: analyzer analyze data/contracts --format json > result.json
     """
     from .render.text import outline
-    analyses, failed = _run(paths, _settings(vendor_role, max_mb, not no_model), exclude)
+    settings = _settings(vendor_role, max_mb, not no_model, playbook)
+    analyses, failed = _run(paths, settings, exclude)
     if fmt == "json":
-        doc = {"contracts": [a.to_dict() for a in analyses],
+        doc = {"contracts": [_with_positions(a, settings.playbook) for a in analyses],
                "errors": [{"source": f.source, "message": f.message} for f in failed]}
         click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     else:
@@ -171,6 +177,16 @@ def analyze(paths, fmt, vendor_role, max_mb, exclude, no_model, fail_on):
             click.echo(outline(a))
     _report_failures(failed)
     sys.exit(_exit_code(analyses, failed, fail_on))
+
+
+def _with_positions(a, pb) -> dict:
+    """The contract's JSON record; with a playbook, each position as the contract meets it."""
+    from dataclasses import asdict
+    from .playbook import positions
+    record = a.to_dict()
+    if pb is not None:
+        record["positions"] = [asdict(p) for p in positions(pb, a)]
+    return record
 
 
 def _gold(gold, command: str) -> dict:
@@ -279,27 +295,31 @@ def model_fit(gold, paths, out):
 @MAX_MB
 @EXCLUDE
 @NO_MODEL
+@PLAYBOOK
+@click.option("--redline", is_flag=True,
+              help="Also write each vendor's contract as a Word file marked up with comments and tracked changes "
+                   "(briefs/NN_vendor.redline.docx), to send back to the vendor.")
 @FAIL_ON
-def compare_cmd(paths, out, vendor_role, max_mb, exclude, no_model, fail_on):
+def compare_cmd(paths, out, vendor_role, max_mb, exclude, no_model, playbook, redline, fail_on):
     """Compare vendors: HTML report, Excel, Markdown, negotiation briefs, charts, CSV, JSON.
 
     Example: analyzer compare data/contracts --out reports/samples
     """
     from .comparison import compare
     from .render.report import write_all
-    settings = _settings(vendor_role, max_mb, not no_model)
+    settings = _settings(vendor_role, max_mb, not no_model, playbook)
     _refuse_input_as_out(paths, out)
     analyses, failed = _run(paths, settings, exclude, skip=(out,))
     if not analyses:
         _report_failures(failed)
         _fail("no contract could be analyzed; nothing written", _exit_code(analyses, failed))
     try:
-        written = write_all(compare(analyses), out)
+        written = write_all(compare(analyses, playbook=settings.playbook), out, redlines=redline)
     except (AnalyzerError, OSError) as e:
         _report_failures(failed)
         _fail(f"{out}: cannot write the report ({e}); choose another --out folder")
     click.echo(printable(f"compared {len(analyses)} contract(s); wrote {len(written)} files to {out}"))
-    comp = compare(analyses, with_counterparts=False)
+    comp = compare(analyses, with_counterparts=False, playbook=settings.playbook)
     for rank, name, score in comp.ranking():
         click.echo(printable(f"  {rank}. {name}  risk {score:g}" if rank
                              else f"  -. {name}  not ranked: {comp.unranked[name]}"))
@@ -327,14 +347,15 @@ def _refuse_input_as_out(paths, out) -> None:
 @MAX_MB
 @EXCLUDE
 @NO_MODEL
-def batch(paths, out, jobs, scheduler, chunk_size, vendor_role, max_mb, exclude, no_model):
+@PLAYBOOK
+def batch(paths, out, jobs, scheduler, chunk_size, vendor_role, max_mb, exclude, no_model, playbook):
     """Analyze a whole contract repository into Parquet tables (contracts, clauses, findings,
     protections, errors). Resumes where it stopped: files already done are skipped by sha256.
 
     Example: analyzer batch contracts/ --out reports/corpus --jobs 2
     """
     from . import batch as batch_mod
-    settings = _settings(vendor_role, max_mb, not no_model)
+    settings = _settings(vendor_role, max_mb, not no_model, playbook)
     bar = None
     try:
         if sys.stderr.isatty():
@@ -369,3 +390,63 @@ def _batch_exit(result) -> int:
     if result.lost or result.internal:
         return EXIT_INTERNAL
     return EXIT_BAD_INPUT if result.counts["errors"] else EXIT_OK
+
+
+@main.command(name="redline")
+@click.argument("contract", type=click.Path(dir_okay=False))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="The marked-up Word file to write (never the contract itself).")
+@VENDOR_ROLE
+@MAX_MB
+@NO_MODEL
+@PLAYBOOK
+def redline_cmd(contract, out, vendor_role, max_mb, no_model, playbook):
+    """Mark up a contract for the vendor: a Word comment on each issue's words (what, why, the legal
+    basis, the ask) and the asked-for wording as a tracked change. A .docx keeps its own formatting;
+    a .txt/.md/.pdf/.html contract becomes a new .docx. The original is never modified.
+
+    Example: analyzer redline data/contracts/yangdu_outbound_system.txt --out reports/yangdu-redline.docx
+    """
+    from .comparison import compare
+    from .redline import redline
+    settings = _settings(vendor_role, max_mb, not no_model, playbook)
+    analyses, failed = _run([contract], settings)
+    if not analyses:
+        _report_failures(failed)
+        _fail("nothing written", _exit_code(analyses, failed))
+    comp = compare(analyses, with_counterparts=False, playbook=settings.playbook)
+    try:
+        done = redline(contract, out, comparison=comp, name=comp.names[0], author=comp.playbook.team or "analyzer")
+    except AnalyzerError as e:
+        _fail(str(e))
+    click.echo(printable(f"wrote {done.out}: {done.comments} comment(s), {done.changes} tracked change(s)"))
+    for note in done.unanchored:
+        click.echo(printable(f"  not marked: {note.label} ({note.clause}): {note.why}"), err=True)
+    sys.exit(EXIT_OK)
+
+
+@main.group(name="playbook")
+def playbook_group():
+    """The customer's playbook: its positions, thresholds and required terms (see `playbook init`).
+
+    Example: analyzer playbook init my-playbook.yaml
+    """
+
+
+@playbook_group.command(name="init")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace the file when it exists.")
+def playbook_init(path, force):
+    """Write a commented playbook to start from (it changes nothing until you edit it).
+
+    Example: analyzer playbook init my-playbook.yaml
+    """
+    from .playbook import template
+    if os.path.exists(path) and not force:
+        _fail(f"{printable(path)}: already exists; choose another file name, or pass --force to replace it")
+    try:
+        with open(path, "w" if force else "x", encoding="utf-8") as fh:
+            fh.write(template())
+    except OSError as e:
+        _fail(f"{printable(path)}: cannot be written ({e.strerror}); choose another place")
+    click.echo(printable(f"wrote {path}; edit it, then pass it with --playbook"))

@@ -5,6 +5,7 @@ from .comparison import Comparison
 from .cost import VENDOR, cost_rows
 from .distinct import group
 from .expected import by_code
+from .playbook import STATUS_CN
 from .model import TERM_KEYS, Analysis
 from .rules import rulebook
 from .taxonomy import load_taxonomy
@@ -120,6 +121,14 @@ def cost_table(c: Comparison):
     """Vendors in rank order as rows, the like-for-like cost as columns (see ``cost``), as shown:
     a disputed amount as "5000 或 3500？", an unknown as 未约定."""
     return _pd().DataFrame(cost_rows(c.costs)).set_index(VENDOR)
+
+
+def positions_table(c: Comparison):
+    """One row per vendor and position of the playbook: MATCH / DEVIATION / MISSING, where and why."""
+    rows = [{"vendor": n, "position": p.label, "status": p.status, "status_cn": STATUS_CN[p.status],
+             "clause": p.clause, "quote": p.quote, "detail": p.detail}
+            for _, n, _ in c.ranking() for p in c.positions.get(n, ())]
+    return _pd().DataFrame(rows, columns=["vendor", "position", "status", "status_cn", "clause", "quote", "detail"])
 
 
 def terms_table(c: Comparison):

@@ -5,6 +5,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
 
 
+ROLE_CHOICES = ("甲方", "乙方")  # the role labels a user may name as the vendor's
+
+
 def evolve(record, **changes):
     """A copy of a frozen record with some fields changed: ``dataclasses.replace`` without
     running ``__init__`` again (no record here checks anything in it), for the loops that make

@@ -17,9 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .errors import SettingsError
-from .model import Parties
+from .model import Parties, ROLE_CHOICES
 from .normalize import fold, squash
-from .settings import ROLE_CHOICES
 from .taxonomy import resource_yaml
 
 ROLES = ("甲方", "乙方", "丙方")

@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, contradictions, expected, learn, parties, reading, score, terms
+from . import checks, contradictions, expected, learn, parties, playbook, reading, score, terms
 from .errors import InputError, printable
 from .load import load
 from .model import Analysis, Document, evolve
@@ -75,13 +75,17 @@ def analyze_document(doc: Document, settings: Settings | dict | None = None) -> 
         base = bisect.bisect_left(clean.offsets, clause.start)
         return clean.span(base + start, base + end)
 
-    findings, protections = score.score(clauses, p, to_source=to_source)
+    pb = s.playbook or playbook.packaged()
+    book = pb.book()
+    findings, protections = score.score(clauses, p, to_source=to_source, book=book)
+    findings = pb.apply(findings)
     model = learn.packaged() if s.model else None
     opinions = learn.second_opinion(clauses, findings, protections, model, to_source=to_source) if model else ()
     left_out = expected.missing(clauses, protections, t, p)
     return Analysis(document=doc, parties=p, clauses=clauses, findings=findings, protections=protections,
-                    issues=issues, terms=t, risk_score=score.risk_score(findings, protections, left_out),
-                    clause_scores=score.clause_scores(clauses, findings, protections), second_opinion=opinions,
+                    issues=issues, terms=t, risk_score=score.risk_score(findings, protections, left_out, book=book),
+                    clause_scores=score.clause_scores(clauses, findings, protections, book=book),
+                    second_opinion=opinions,
                     missing=left_out, contradictions=contradictions.find(clauses, p, findings, protections))
 
 

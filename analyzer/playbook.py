@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
+from .contradictions import FORUM
 from .expected import by_code as expected_terms
 from .model import Analysis, Finding
 from .numerals import to_number
@@ -33,11 +34,19 @@ from .taxonomy import resource_yaml
 MATCH, DEVIATION, MISSING = "MATCH", "DEVIATION", "MISSING"
 STATUS_CN = {MATCH: "符合", DEVIATION: "偏离", MISSING: "缺失"}
 THRESHOLDS = {"max_penalty_pct": "penalty_screen_pct", "max_daily_penalty_pct": "penalty_daily_pct",
-              "max_term_months": None, "max_renewal_months": None}  # → the rule book's default it sets
+              "max_term_months": None, "max_renewal_months": None, "min_liability_cap_pct": None,
+              "min_payment_days": None, "min_sla_pct": None}  # → the rule book's default it sets
 FLAG_KEYS = {"acceptable", "severity", "ask", "fallback"}
 TOP_KEYS = {"version", "team", "customer", "thresholds", "flags", "required"}
 RENEWAL_PERIOD = re.compile(r"(?:续(?:展|期|约|签|订)|顺延|延长)[^。；]{0,12}?(?P<num>\d+|[一二两三四五六七八九十]+)(?P<unit>个月|年)")
 SAME_PERIOD = re.compile(r"续(?:展|期|约)[^。；]{0,10}(?:相同|同等|一致)")
+# the size of a liability cap, as a share of the contract amount
+CAP_SHARE = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*[%％]|(?P<times>\d+|[一二两三四五六七八九十]+)\s*倍")
+CAP_WHOLE = re.compile(r"(?:合同|协议|交易)(?:标的)?(?:总)?(?:金额|价款|总价|总额)|(?:服务费|费用)总额")
+# how long the customer has to pay: "签订后五个工作日内付款"
+PAYMENT_DAYS = re.compile(r"(?:签订|签署|生效|收到[^。；，]{0,10}|开具[^。；，]{0,6})(?:后|之日起)(?P<num>\d+|[一二两三四五六七八九十]+)"
+                          r"个?(?:工作日|日|天)内[^。；]{0,8}(?:支付|付款|付清|缴纳|结清)")
+SERVICE_LEVEL = re.compile(r"(?:可用率|可用性|在线率|接通率|稳定性)[^。；]{0,10}?(?P<pct>\d{2}(?:\.\d+)?)\s*[%％]")
 
 
 @dataclass(frozen=True)
@@ -105,7 +114,8 @@ def positions(pb: Playbook, a: Analysis) -> tuple[Position, ...]:
     known = expected_terms()
     out += [Position(f"term:{code}", f"必备条款：{known[code].label}", MISSING if code in a.missing else MATCH)
             for code in pb.required_terms]
-    out += [p for p in (_term_position(pb, a), _renewal_position(pb, a)) if p]
+    out += [p for p in (_term_position(pb, a), _renewal_position(pb, a), _cap_position(pb, a),
+                        _payment_position(pb, a), _sla_position(pb, a), _forum_position(pb, a)) if p]
     return tuple(out)
 
 
@@ -148,6 +158,79 @@ def _renewal_position(pb: Playbook, a: Analysis) -> Position | None:
     status = MISSING if months is None else DEVIATION if months > limit else MATCH
     return Position("max_renewal_months", label, status, detail=f"{months:g} 个月" if months else "续约期未写明",
                     **_where(a, renewal))
+
+
+def _cap_position(pb: Playbook, a: Analysis) -> Position | None:
+    floor = pb.thresholds.get("min_liability_cap_pct")
+    if floor is None:
+        return None
+    label = f"赔偿上限不低于合同金额的 {floor:g}%"
+    cap = next((f for f in a.findings if f.flag == "liability_cap"), None)
+    if cap is None:
+        return Position("min_liability_cap_pct", label, MATCH, detail="无赔偿上限")
+    pct = cap_pct(cap.quote)
+    status = MISSING if pct is None else DEVIATION if pct < floor else MATCH
+    return Position("min_liability_cap_pct", label, status,
+                    detail=f"上限约为合同金额的 {pct:g}%" if pct is not None else "上限的计算基础未写成合同金额的比例",
+                    **_where(a, cap))
+
+
+def cap_pct(text: str) -> float | None:
+    """A liability cap as a % of the contract amount: "不超过合同总金额" → 100, "两倍" → 200,
+    "30%" → 30; None when it is measured otherwise (当月服务费, 已付费用)."""
+    m = CAP_SHARE.search(text)
+    if m and m.group("pct"):
+        return float(m.group("pct"))
+    if m:
+        return float(to_number(m.group("times")) * 100)
+    return 100.0 if CAP_WHOLE.search(text) else None
+
+
+def _payment_position(pb: Playbook, a: Analysis) -> Position | None:
+    least = pb.thresholds.get("min_payment_days")
+    if least is None:
+        return None
+    label = f"付款期限不少于 {least:g} 日"
+    hit = _first(a, PAYMENT_DAYS)
+    if hit is None:
+        return Position("min_payment_days", label, MISSING, detail="合同未写明付款期限")
+    days, clause, quote = hit
+    return Position("min_payment_days", label, DEVIATION if days < least else MATCH, clause.label, quote,
+                    f"{days:g} 日")
+
+
+def _sla_position(pb: Playbook, a: Analysis) -> Position | None:
+    least = pb.thresholds.get("min_sla_pct")
+    if least is None:
+        return None
+    label = f"服务可用率不低于 {least:g}%"
+    hit = _first(a, SERVICE_LEVEL, "pct")
+    if hit is None:
+        return Position("min_sla_pct", label, MISSING, detail="合同未承诺可用率")
+    pct, clause, quote = hit
+    return Position("min_sla_pct", label, DEVIATION if pct < least else MATCH, clause.label, quote, f"{pct:g}%")
+
+
+def _forum_position(pb: Playbook, a: Analysis) -> Position | None:
+    city = pb.customer_city
+    if not city:
+        return None
+    label = f"争议在甲方所在地（{city}）解决"
+    forums = [(c, m) for c in a.clauses if c.style != "signature" for m in [FORUM.search(c.text)] if m]
+    if not forums:
+        return Position("customer_forum", label, MISSING, detail="合同未约定争议解决地")
+    home = next(((c, m) for c, m in forums if city in m.group(0)), None)
+    c, m = home or forums[0]
+    return Position("customer_forum", label, MATCH if home else DEVIATION, c.label, m.group(0))
+
+
+def _first(a: Analysis, pattern: re.Pattern, group: str = "num"):
+    """The first number ``pattern`` reads in the contract's clauses: (value, clause, words)."""
+    for c in a.clauses:
+        m = pattern.search(re.sub(r"\s+", "", c.text))
+        if m:
+            return float(to_number(m.group(group))), c, m.group(0)
+    return None
 
 
 def renewal_months(text: str, term_months: float | None) -> float | None:

@@ -2,25 +2,34 @@
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, fields
 
 from .errors import SettingsError
+from .model import ROLE_CHOICES
+from .playbook import Playbook, load as load_playbook
 
-ROLE_CHOICES = ("甲方", "乙方")
 
 
 @dataclass(frozen=True)
 class Settings:
     """vendor_role: override the detected provider (甲方 or 乙方); max_file_mb: input size limit;
     workers: threads for rapidfuzz; model: add the second opinion of the model learned from
-    labeled contracts (see analyzer/learn.py) to the rules' findings."""
+    labeled contracts (see analyzer/learn.py) to the rules' findings; playbook: the customer's
+    positions (a Playbook, or the path of a playbook file; None: the packaged one, which changes
+    nothing)."""
 
     vendor_role: str | None = None
     max_file_mb: float = 20.0
     workers: int = 1
     model: bool = True
+    playbook: Playbook | None = None
 
     def __post_init__(self):
+        if isinstance(self.playbook, (str, os.PathLike)):
+            object.__setattr__(self, "playbook", load_playbook(self.playbook))
+        elif self.playbook is not None and not isinstance(self.playbook, Playbook):
+            raise SettingsError(f"playbook must be a Playbook or the path of a playbook file, not {self.playbook!r}")
         if self.vendor_role not in (None,) + ROLE_CHOICES:
             raise SettingsError(f"vendor_role {self.vendor_role!r} is not one of {', '.join(ROLE_CHOICES)}")
         mb = self.max_file_mb

@@ -111,7 +111,7 @@ def test_help_documents_every_exit_code():
 def test_a_crash_exits_3_with_one_line_asking_to_report_it(tmp_path, monkeypatch):
     from analyzer.render import report
 
-    def broken(comp, out):
+    def broken(comp, out, **options):
         raise TypeError("boom")
 
     monkeypatch.setattr(report, "write_all", broken)

@@ -99,3 +99,107 @@ def test_severity_set_by_the_team(tmp_path):
                                           ("续展期与本合同服务期相同", 24), ("期满自动续展", None)])
 def test_renewal_months(text, months):
     assert renewal_months(text, 24) == months
+
+
+# -- from the command line --------------------------------------------------------------------
+
+def _cli(*args):
+    from click.testing import CliRunner
+    from analyzer.cli import main
+    return CliRunner().invoke(main, list(map(str, args)))
+
+
+def test_playbook_init_writes_a_file_that_loads_and_is_never_overwritten(tmp_path):
+    path = tmp_path / "mine.yaml"
+    r = _cli("playbook", "init", path)
+    assert r.exit_code == 0 and load(path) == parse(yaml.safe_load(template()), source=str(path))
+    again = _cli("playbook", "init", path)
+    assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_a_malformed_playbook_on_the_command_line_is_one_line_and_exit_2(tmp_path, sample_paths):
+    bad = write(tmp_path, "version: 1\nthresholds:\n  max_term_months: forever\n")
+    r = _cli("analyze", sample_paths[0], "--playbook", bad, "--no-model")
+    assert r.exit_code == 2
+    line = [x for x in r.output.splitlines() if "playbook.yaml" in x]
+    assert len(line) == 1 and "line 3: thresholds.max_term_months" in line[0]
+
+
+def test_positions_in_the_json_the_workbook_and_the_briefs(tmp_path, sample_paths):
+    import json
+    from openpyxl import load_workbook
+    pb = write(tmp_path, "required:\n  protections: [data_protection]\n  terms: [dispute_resolution]\n")
+    r = _cli("analyze", sample_paths[0], "--playbook", pb, "--format", "json", "--no-model")
+    assert r.exit_code == 0, r.output
+    codes = {p["code"]: p["status"] for p in json.loads(r.output)["contracts"][0]["positions"]}
+    assert {"data_protection", "term:dispute_resolution", "auto_renewal"} <= set(codes)
+    out = tmp_path / "out"
+    r = _cli("compare", sample_paths[0].parent, "--out", out, "--playbook", pb, "--no-model")
+    assert r.exit_code == 0, r.output
+    sheet = load_workbook(out / "comparison.xlsx")["Positions"]
+    assert {row[1].value for row in sheet.iter_rows(min_row=2)} >= {"必须有：数据保护", "必备条款：争议解决"}
+    brief = next((out / "briefs").glob("01_*.md")).read_text(encoding="utf-8")
+    assert "我方立场对照" in brief and "必须有：数据保护" in brief
+    assert "我方立场对照" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_the_default_playbook_gives_todays_results_byte_for_byte(tmp_path, sample_paths):
+    plain = _cli("analyze", *sample_paths, "--format", "json", "--no-model")
+    packaged_file = tmp_path / "packaged.yaml"
+    packaged_file.write_text(template(), encoding="utf-8")
+    given = _cli("analyze", *sample_paths, "--format", "json", "--no-model", "--playbook", packaged_file)
+    import json
+    strip = lambda out: [{k: v for k, v in c.items() if k != "positions"}  # noqa: E731
+                         for c in json.loads(out)["contracts"]]
+    assert plain.exit_code == given.exit_code == 0 and strip(plain.output) == strip(given.output)
+
+
+def test_redline_from_the_command_line(tmp_path, sample_paths):
+    contract = next(p for p in sample_paths if p.name.startswith("yangdu"))
+    out = tmp_path / "yangdu-redline.docx"
+    r = _cli("redline", contract, "--out", out, "--no-model")
+    assert r.exit_code == 0 and "comment" in r.output and out.stat().st_size > 0
+    refused = _cli("redline", contract, "--out", contract, "--no-model")
+    assert refused.exit_code == 2 and str(contract.name) in refused.output
+
+
+def test_the_readme_playbook_and_redline_commands_run():
+    import shlex
+    import subprocess
+    import sys
+    from tests.test_readme import ROOT, sh_block
+    commands = sh_block("### Playbook and redline")
+    assert [shlex.split(c)[1] for c in commands] == ["playbook", "compare", "redline"]
+    for cmd in commands:
+        r = subprocess.run([sys.executable, "-m", "analyzer", *shlex.split(cmd)[1:]], cwd=ROOT,
+                           capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0, (cmd, r.stderr)
+    assert (ROOT / "reports" / "yangdu-redline.docx").stat().st_size > 0
+    assert list((ROOT / "reports" / "samples" / "briefs").glob("*.redline.docx"))
+
+
+def test_cap_payment_service_level_and_forum_positions(tmp_path):
+    a = contract(CLAUSES + ["乙方的赔偿责任总额不超过合同总金额的50%。", "甲方应在合同签订后三个工作日内付款。",
+                            "乙方保证平台全年可用率不低于99.5%。"])
+    pb = load(write(tmp_path, "customer:\n  city: 北京市\nthresholds:\n  min_liability_cap_pct: 100\n"
+                              "  min_payment_days: 10\n  min_sla_pct: 99.9\n"))
+    by = {p.code: p for p in positions(pb, a)}
+    assert by["min_liability_cap_pct"].status == DEVIATION and "50%" in by["min_liability_cap_pct"].detail
+    assert by["min_payment_days"].status == DEVIATION and by["min_payment_days"].detail == "3 日"
+    assert by["min_sla_pct"].status == DEVIATION and by["min_sla_pct"].detail == "99.5%"
+    assert by["customer_forum"].status == DEVIATION and "浦东新区" in by["customer_forum"].quote
+    easy = load(write(tmp_path, "customer:\n  city: 浦东新区\nthresholds:\n  min_liability_cap_pct: 50\n"
+                                "  min_payment_days: 3\n  min_sla_pct: 99\n"))
+    assert {p.code: p.status for p in positions(easy, a)
+            if p.code in by and p.code in {"min_liability_cap_pct", "min_payment_days", "min_sla_pct",
+                                           "customer_forum"}} == dict.fromkeys(
+        ["min_liability_cap_pct", "min_payment_days", "min_sla_pct", "customer_forum"], MATCH)
+    silent = contract(CLAUSES[:3])
+    assert {p.code: p.status for p in positions(pb, silent)}["min_sla_pct"] == MISSING
+
+
+@pytest.mark.parametrize("text, pct", [("赔偿总额不超过本协议标的交易总金额", 100), ("不超过合同金额的两倍", 200),
+                                       ("以30%为限", 30), ("以当月服务费为限", None)])
+def test_cap_pct(text, pct):
+    from analyzer.playbook import cap_pct
+    assert cap_pct(text) == pct

@@ -47,8 +47,8 @@ def test_every_output_is_written(out, comparison):
 def test_excel_reads_back(out, comparison):
     from openpyxl import load_workbook
     wb = load_workbook(out / "comparison.xlsx")
-    assert wb.sheetnames == ["Overview", "Matrix", "Findings", "Terms", "Cost", "Missing", "Contradictions",
-                             "Clauses"]
+    assert wb.sheetnames == ["Overview", "Matrix", "Findings", "Terms", "Cost", "Positions", "Missing",
+                             "Contradictions", "Clauses"]
     for ws in wb.worksheets:
         assert ws.freeze_panes in ("A2", "B2") and ws.auto_filter.ref
     findings = wb["Findings"]

@@ -18,6 +18,7 @@ def brief_docx(b: Brief, path) -> None:
     d.add_paragraph(f"来源文件：{b.source}")
     d.add_paragraph(b.summary)
     _bullets(d, SECTIONS["cost"], [f"{k}：{v}" for k, v in b.cost])
+    _bullets(d, SECTIONS["positions"], b.positions)
     _bullets(d, SECTIONS["issues"], b.issues)
     _bullets(d, SECTIONS["contradictions"], b.contradictions)
     d.add_heading(SECTIONS["points"], level=2)

@@ -1,4 +1,4 @@
-"""The comparison as an Excel workbook: Overview, Matrix, Findings, Terms, Cost (like for like),
+"""The comparison as an Excel workbook: Overview, Matrix, Findings, Terms, Cost (like for like), Positions (the playbook's),
 Missing (expected terms
 a contract leaves out), Contradictions, Clauses."""
 from __future__ import annotations
@@ -40,6 +40,7 @@ def write_excel(comp: Comparison, path) -> None:
         ("Findings", frames.all_findings(comp)),
         ("Terms", frames.terms_table(comp).reset_index()),
         ("Cost", frames.cost_table(comp).reset_index()),
+        ("Positions", frames.positions_table(comp)),
         ("Missing", frames.all_missing_terms(comp)),
         ("Contradictions", frames.all_contradictions(comp)),
         ("Clauses", frames.all_clauses(comp)),

@@ -9,6 +9,7 @@ from ..cost import COST_NOTE, UNKNOWN, cost_rows, term_text
 from ..expected import labels as expected_labels
 from ..frames import TERM_LABELS, UNRANKED
 from ..model import TERM_KEYS
+from ..playbook import STATUS_CN
 from ..rules import SEVERITY_CN, rulebook
 from ..taxonomy import load_taxonomy
 from . import charts, webfont
@@ -62,12 +63,27 @@ def context(comp: Comparison, figures: dict | None = None) -> dict:
         "term_labels": [TERM_LABELS[k] for k in TERM_KEYS],
         "terms": [{"name": n, "values": [term_text(comp.analysis(n).terms, k) for k in TERM_KEYS]}
                   for n in comp.names],
+        "positions": _positions(comp),
         "cost": cost_rows(comp.costs), "cost_note": COST_NOTE, "unknown": UNKNOWN,
         "matrix": matrix, "details": details,
         "weights": d["severity_weights"], "mutual": d["mutual_factor"], "offset": d["protection_offset"],
         "missing_weight": d["missing_term_weight"], "unranked": dict(comp.unranked),
         "scale": d["risk_scale"], "screen": d["penalty_screen_pct"],
     }
+
+
+def _positions(comp: Comparison) -> dict:
+    """The playbook's positions as rows, the vendors in rank order as columns."""
+    order = [n for _, n, _ in comp.ranking()]
+    labels = [p.label for p in comp.positions.get(order[0], ())] if order else []
+    rows = [{"label": label, "cells": [_position_cell(comp, n, k) for n in order]} for k, label in enumerate(labels)]
+    return {"vendors": order, "rows": rows}
+
+
+def _position_cell(comp: Comparison, name: str, k: int) -> dict:
+    p = comp.positions[name][k]
+    return {"status": p.status.lower(), "text": STATUS_CN[p.status], "title": " ".join(x for x in (p.clause, p.quote,
+                                                                                                  p.detail) if x)}
 
 
 def _details(comp: Comparison, index: int, name: str, book) -> dict:

@@ -70,6 +70,8 @@ def brief_md(b: Brief) -> str:
     lines = [f"# 谈判要点：{md(b.name, line=True)}", "", f"来源文件：{md(b.source, line=True)}", "", md(b.summary), ""]
     if b.cost:
         lines += ["## " + SECTIONS["cost"], "", "；".join(f"{md(k)}：{md(v)}" for k, v in b.cost), ""]
+    if b.positions:
+        lines += ["## " + SECTIONS["positions"], ""] + [f"- {md(p)}" for p in b.positions] + [""]
     if b.issues:
         lines += ["## " + SECTIONS["issues"], ""] + [f"- {md(i)}" for i in b.issues] + [""]
     if b.contradictions:

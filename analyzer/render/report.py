@@ -12,12 +12,13 @@ from pathlib import Path, PurePosixPath
 from .. import frames
 from ..brief import brief
 from ..comparison import Comparison
+from ..errors import AnalyzerError
+from ..redline import redline
 from . import charts
 from .docx import brief_docx
 from .excel import write_excel
 from .html import render_html
 from .markdown import brief_md, comparison_md
-from ..errors import AnalyzerError
 from .safe import cell, inside, slug
 
 MANIFEST = ".analyzer-manifest.json"  # {"files": [paths within the folder]} of the last report
@@ -40,8 +41,9 @@ def brief_paths(comp: Comparison) -> dict[str, str]:
     return {n: f"{comp.position(n):02d}_{slug(n)}" for n in comp.names}
 
 
-def write_all(comp: Comparison, out: str | Path) -> list[Path]:
+def write_all(comp: Comparison, out: str | Path, *, redlines: bool = False) -> list[Path]:
     """report.html, comparison.xlsx/.md, briefs, charts, CSVs and results.json; returns the files.
+    ``redlines``: also each vendor's contract marked up for the vendor, next to its brief.
 
     The files of the previous report listed in the folder's manifest and not written again are
     removed; a folder without a manifest loses nothing (its leftover briefs and charts are named
@@ -50,6 +52,8 @@ def write_all(comp: Comparison, out: str | Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     before = _manifest(out)
     written = _write_outputs(comp, out)
+    if redlines:
+        written += _write_redlines(comp, out)
     names = sorted(p.relative_to(out.resolve()).as_posix() for p in written)
     if before is None:
         _warn_leftovers(out, names)
@@ -87,6 +91,22 @@ def _write_outputs(comp: Comparison, out: Path) -> list[Path]:
     target("results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     for fig in figures.values():
         fig.clear()
+    return written
+
+
+def _write_redlines(comp: Comparison, out: Path) -> list[Path]:
+    """briefs/NN_vendor.redline.docx per vendor; a contract that cannot be marked up is named in a
+    warning and the others are still written."""
+    written = []
+    for name, stem in brief_paths(comp).items():
+        path = inside(out, f"briefs/{stem}.redline.docx")
+        try:
+            redline(comp.analysis(name).document.source, path, comparison=comp, name=name,
+                    author=comp.playbook.team or "analyzer")
+        except AnalyzerError as e:
+            log.warning("%s", e)
+            continue
+        written.append(path)
     return written
 
 
