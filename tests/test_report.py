@@ -120,6 +120,32 @@ def test_charts_never_miss_a_glyph(comparison):
             fig.savefig(io.BytesIO(), format="svg")
 
 
+def test_charts_leave_the_users_matplotlib_settings_alone(comparison):
+    import matplotlib
+    from analyzer.render.charts import CHARTS
+    before = dict(matplotlib.rcParams)
+    for fn in CHARTS.values():
+        fn(comparison).savefig(__import__("io").BytesIO(), format="png")
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_an_analysts_own_chart_draws_chinese_and_the_settings_come_back(comparison):
+    import io
+    import matplotlib
+    import analyzer
+    from matplotlib.figure import Figure
+    before = dict(matplotlib.rcParams)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph fails the test
+        with analyzer.chinese_plots():
+            fig = Figure()
+            ax = fig.add_subplot()
+            ax.barh(list(comparison.names), [a.risk_score for a in comparison.analyses])
+            ax.set_title("各供应商风险分")
+        fig.savefig(io.BytesIO(), format="png")
+    assert dict(matplotlib.rcParams) == before
+
+
 def test_missing_glyph_would_be_caught():
     from matplotlib.figure import Figure
     import io

@@ -24,13 +24,25 @@ def font_family() -> str:
     return font_manager.FontProperties(fname=str(path)).get_name()
 
 
-def _figure(width: float, height: float):
+def chinese_style():
+    """A matplotlib context in which text is drawn with the shipped CJK font (the user's own
+    settings are back as they were when it ends): ``with chinese_style(): df.plot()``."""
     import matplotlib
+    return matplotlib.rc_context({"font.family": [font_family(), "DejaVu Sans"], "axes.unicode_minus": False,
+                                  "svg.fonttype": "path"})
+
+
+def styled(chart):
+    """A chart function drawn in ``chinese_style``: every text it makes keeps the font."""
+    @functools.wraps(chart)
+    def draw(*args, **kwargs):
+        with chinese_style():
+            return chart(*args, **kwargs)
+    return draw
+
+
+def _figure(width: float, height: float):
     from matplotlib.figure import Figure
-    family = font_family()
-    matplotlib.rcParams["font.family"] = [family, "DejaVu Sans"]
-    matplotlib.rcParams["axes.unicode_minus"] = False
-    matplotlib.rcParams["svg.fonttype"] = "path"
     return Figure(figsize=(width, height), dpi=110, layout="constrained")
 
 
@@ -44,6 +56,7 @@ def _labels(comp: Comparison) -> list[str]:
     return [tax.label(c) for c in comp.categories]
 
 
+@styled
 def risk_heatmap(comp: Comparison):
     """Category × vendor, coloured by the most one-sided clause (−1 favours the customer … +1)."""
     import numpy as np
@@ -77,6 +90,7 @@ def _points(comp: Comparison, name: str, what: str, d: dict) -> float:
                for g in comp.issues[name] if g.severity == what and not a.findings[g.first].regulatory)
 
 
+@styled
 def risk_bars(comp: Comparison):
     """Risk score per vendor, the bar split by the severity of the findings behind it."""
     from ..rules import rulebook
@@ -105,6 +119,7 @@ TERM_CHART = (("rate_per_minute", "通话资费（元/分钟）"), ("contract_am
               ("term_months", "合同期限（月）"))
 
 
+@styled
 def terms_chart(comp: Comparison):
     """Rate per minute, contract amount and term, side by side; 未约定 where the contract is silent."""
     fig = _figure(4 + 3.2 * len(comp.names) / 2, 4.2)
@@ -120,6 +135,7 @@ def terms_chart(comp: Comparison):
     return fig
 
 
+@styled
 def coverage_chart(comp: Comparison):
     """Which categories each vendor's contract addresses at all."""
     import numpy as np
