@@ -25,14 +25,14 @@ class Cell:
     """What one vendor says about one category."""
 
     clause_ids: tuple[str, ...]
-    findings: tuple[int, ...]  # indexes into the vendor's findings
+    findings: tuple[int, ...]  # indexes into the vendor's findings, one per distinct issue
     protections: tuple[int, ...]
     score: float  # the most one-sided of its clauses, −1 … +1; 0 when the vendor is silent
 
 
 @dataclass(frozen=True)
 class Comparison:
-    analyses: tuple[Analysis, ...]
+    analyses: tuple[Analysis, ...]  # in rank order: riskiest first, contracts that cannot be ranked last
     names: tuple[str, ...]
     categories: tuple[str, ...]
     matrix: Mapping[tuple[str, str], Cell]  # (category, name) → cell
@@ -171,11 +171,16 @@ def _cells(a: Analysis, categories) -> dict[str, Cell]:
     by_clause_p: dict[str, list[int]] = {}
     for i, p in enumerate(a.protections):
         by_clause_p.setdefault(p.clause_id, []).append(i)
+    issue_of = {j: k for k, g in enumerate(group(a.findings)) for j in g.members}
     out = {}
     for cat in categories:
         clauses = [c for c in a.clauses if c.category == cat or cat in c.categories]
         ids = tuple(c.id for c in clauses)
-        findings = tuple(j for i in ids for j in by_clause_f.get(i, ()) if _finding_in(a, j, cat))
+        hits = [j for i in ids for j in by_clause_f.get(i, ()) if _finding_in(a, j, cat)]
+        first: dict[int, int] = {}  # one finding per distinct issue: its first hit in the cell
+        for j in hits:
+            first.setdefault(issue_of[j], j)
+        findings = tuple(first.values())
         protections = tuple(j for c in clauses if c.category == cat for j in by_clause_p.get(c.id, ()))
         # the cell's colour: its findings' clauses if any, else the clauses filed under it
         scored = {a.findings[j].clause_id for j in findings} or {c.id for c in clauses if c.category == cat}
@@ -217,7 +222,9 @@ def compare(analyses, *, with_counterparts: bool = True, workers: int = 1,
                       {n: group(a.findings) for a, n in zip(analyses, names)},
                       {n: group(a.protections) for a, n in zip(analyses, names)})
     pb = playbook or packaged()
-    return replace(comp, costs={n: cost(comp.analysis(n)) for _, n, _ in comp.ranking()}, playbook=pb,
+    order = [comp.names.index(n) for _, n, _ in comp.ranking()]  # every table and chart in rank order
+    return replace(comp, analyses=tuple(analyses[i] for i in order), names=tuple(names[i] for i in order),
+                   costs={names[i]: cost(analyses[i]) for i in order}, playbook=pb,
                    positions={n: positions(pb, a) for a, n in zip(analyses, names)})
 
 

@@ -50,6 +50,12 @@ def _wrap(name: str, width: int = 10) -> str:
     return "\n".join(textwrap.wrap(name, width)) or name
 
 
+def _ink(rgba) -> str:
+    """Black or white, whichever reads on a cell of colour ``rgba`` (relative luminance)."""
+    r, g, b = rgba[:3]
+    return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
+
+
 def _labels(comp: Comparison) -> list[str]:
     from ..taxonomy import load_taxonomy
     tax = load_taxonomy()
@@ -72,7 +78,7 @@ def risk_heatmap(comp: Comparison):
             if not comp.matrix[(comp.categories[i], comp.names[j])].clause_ids:
                 ax.text(j, i, "—", ha="center", va="center", fontsize=7, color="#777777")
             elif n:
-                ax.text(j, i, f"{n}", ha="center", va="center", fontsize=8, color="black")
+                ax.text(j, i, f"{n}", ha="center", va="center", fontsize=8, color=_ink(im.cmap(im.norm(data[i, j]))))
     ax.set_title("条款偏向热力图（数字为风险发现数，— 为未约定）", fontsize=10)
     fig.colorbar(im, ax=ax, shrink=0.6, label="偏向：−1 有利客户 … +1 有利供应商")
     return fig
@@ -142,13 +148,14 @@ def coverage_chart(comp: Comparison):
     data = np.array([[1 if comp.matrix[(cat, n)].clause_ids else 0 for n in comp.names] for cat in comp.categories])
     fig = _figure(2.0 + 1.4 * len(comp.names), 9)
     ax = fig.add_subplot()
-    ax.imshow(data, cmap="Blues", vmin=0, vmax=1.4, aspect="auto")
+    im = ax.imshow(data, cmap="Blues", vmin=-0.2, vmax=1.2, aspect="auto")
     for i in range(data.shape[0]):
         for j in range(data.shape[1]):
-            ax.text(j, i, "✓" if data[i, j] else "", ha="center", va="center", fontsize=8)
+            ax.text(j, i, "✓" if data[i, j] else "未约定", ha="center", va="center", fontsize=8 if data[i, j] else 6,
+                    color=_ink(im.cmap(im.norm(data[i, j]))))
     ax.set_xticks(range(len(comp.names)), [_wrap(n) for n in comp.names], fontsize=8)
     ax.set_yticks(range(len(comp.categories)), _labels(comp), fontsize=8)
-    ax.set_title("条款覆盖（✓ 表示合同有此类条款）", fontsize=10)
+    ax.set_title("条款覆盖（✓ 表示合同有此类条款，未约定表示没有）", fontsize=10)
     return fig
 
 
