@@ -215,6 +215,10 @@ def _around(clean: Text, offset: int, n: int = 10) -> str:
     return f"位于「{before}」之后" if not after else f"位于「{before}」与「{after}」之间"
 
 
+# what each document issue is called in the reports
+ISSUE_LABELS = {"not_chinese": "非中文文本", "hidden_characters": "隐藏字符", "amount_mismatch": "金额大小写不一致",
+                "party_mismatch": "当事人名称不一致", "blank_fields": "有未填写的空白", "truncated": "文本不完整",
+                "numbering_anomaly": "条款编号异常", "conflicting_clauses": "条款相互矛盾"}
 CHECKS = (language, amount_mismatch, party_mismatch, blank_fields, truncated, numbering_anomaly, conflicting_clauses)
 
 

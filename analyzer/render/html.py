@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import io
 
+from ..checks import ISSUE_LABELS
 from ..comparison import SEVERITY_RANK, Comparison
 from ..cost import COST_NOTE, UNKNOWN, cost_rows, term_text
 from ..expected import labels as expected_labels
@@ -50,7 +51,7 @@ def context(comp: Comparison, figures: dict | None = None) -> dict:
             cell = comp.matrix[(cat, n)]
             a = comp.analysis(n)
             cells.append({"colour": _colour(cell.score, bool(cell.clause_ids)), "findings": len(cell.findings),
-                          "clauses": [{"label": a.clause(i).label or i, "text": a.clause(i).text}
+                          "clauses": [{"label": a.clause(i).label or "（无编号）", "text": a.clause(i).text}
                                       for i in cell.clause_ids]})
         matrix.append({"label": tax.label(cat), "cells": cells})
     details = [_details(comp, i, n, book) for i, n in enumerate(comp.names)]
@@ -58,7 +59,7 @@ def context(comp: Comparison, figures: dict | None = None) -> dict:
     return {
         "vendors": list(comp.names), "ranking": ranking,
         "charts": [{"title": CHART_TITLES[k], "data": png_base64(fig)} for k, fig in figures.items()],
-        "warnings": [{"vendor": n, "code": i.code, "message": i.message} for n in comp.names
+        "warnings": [{"vendor": n, "code": ISSUE_LABELS.get(i.code, i.code), "message": i.message} for n in comp.names
                      for i in comp.analysis(n).issues],
         "term_labels": [TERM_LABELS[k] for k in TERM_KEYS],
         "terms": [{"name": n, "values": [term_text(comp.analysis(n).terms, k) for k in TERM_KEYS]}

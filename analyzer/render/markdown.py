@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from ..brief import NOTHING_FOUND, SECTIONS, Brief
+from ..checks import ISSUE_LABELS
+from ..comparison import SEVERITY_RANK, Comparison
 from ..cost import COST_NOTE, cost_rows, term_text
-from ..comparison import Comparison
 from ..frames import TERM_LABELS, UNRANKED
 from ..model import TERM_KEYS
 from ..rules import SEVERITY_CN, rulebook
@@ -51,17 +52,19 @@ def comparison_md(comp: Comparison) -> str:
     issues = [(n, i) for n in comp.names for i in comp.analysis(n).issues]
     if issues:
         lines += ["", "## 文件问题（请先核实文本）", ""]
-        lines += [f"- **{md(n, line=True)}**：`{i.code}` {md(i.message)}" for n, i in issues]
+        lines += [f"- **{md(n, line=True)}**：{ISSUE_LABELS.get(i.code, i.code)}：{md(i.message)}" for n, i in issues]
     lines += ["", "## 各供应商的风险发现", ""]
     for n in comp.names:
         a = comp.analysis(n)
         lines += [f"### {md(n, line=True)}", ""]
         if not a.findings:
             lines += [NOTHING_FOUND, ""]
-        for f in sorted(a.findings, key=lambda f: ("high", "medium", "low").index(f.severity)):
-            mutual = "（双方对等）" if f.mutual else ""
-            lines.append(f"- **{SEVERITY_CN[f.severity]}** {md(book.label(f.flag))}{mutual}，"
-                         f"{md(a.clause(f.clause_id).label)}：「{md(f.quote)}」")
+        for g in sorted(comp.issues[n], key=lambda g: SEVERITY_RANK[g.severity]):
+            f = a.findings[g.first]
+            mutual = "（双方对等）" if g.mutual else "（法定义务，不计分）" if f.regulatory else ""
+            places = "、".join(a.clause(c).label or c for c in g.clause_ids)
+            lines.append(f"- **{SEVERITY_CN[g.severity]}** {md(book.label(g.code))}{mutual}，"
+                         f"{md(places)}：「{md(comp.quote(n, f))}」")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
