@@ -136,7 +136,10 @@ def compare(paths, settings: Settings | dict | None = None, *, exclude=()) -> Ve
     Bad files raise their InputError; use the CLI to skip them and go on."""
     from .comparison import compare as build
     from .pipeline import analyze as run, expand
+    from .playbook import of as playbook_of
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    s = Settings.resolve(settings)  # a playbook path is read once, for every contract
-    return VendorComparison(build([run(p, s) for p in expand(paths, exclude)], playbook=s.playbook))
+    s = Settings.resolve(settings)
+    book = playbook_of(s.playbook)  # a playbook path is read once, for every contract
+    s = Settings.resolve(s, playbook=book)
+    return VendorComparison(build([run(p, s) for p in expand(paths, exclude)], playbook=book))

@@ -87,8 +87,10 @@ def _configure_logging() -> None:
 def _settings(vendor_role, max_mb, model=True, playbook=None):
     from .errors import SettingsError
     from .settings import Settings
+    from .playbook import load as load_playbook
     try:
-        return Settings.resolve(vendor_role=vendor_role, max_file_mb=max_mb, model=model, playbook=playbook)
+        book = load_playbook(playbook) if playbook else None  # read once, before any contract
+        return Settings.resolve(vendor_role=vendor_role, max_file_mb=max_mb, model=model, playbook=book)
     except SettingsError as e:
         raise click.UsageError(str(e))
     except AnalyzerError as e:  # a playbook that cannot be read: one line naming the line and key

@@ -7,7 +7,7 @@ from .distinct import group
 from .expected import by_code
 from .playbook import STATUS_CN
 from .model import TERM_KEYS, Analysis
-from .rules import rulebook
+from .rules import SEVERITIES, rulebook
 from .taxonomy import load_taxonomy
 
 TERM_LABELS = {"contract_amount": "合同金额（元）", "rate_per_minute": "通话资费（元/分钟）",
@@ -42,7 +42,14 @@ def findings(a: Analysis, vendor: str | None = None):
             for i, f in enumerate(a.findings)]
     cols = ["vendor", "issue", "severity", "flag", "label", "mutual", "regulatory", "clause_id", "clause", "quote",
             "explanation", "legal_basis", "rule", "details", "start", "end"]
-    return _pd().DataFrame(rows, columns=cols)
+    return with_severity_order(_pd().DataFrame(rows, columns=cols))
+
+
+def with_severity_order(df):
+    """``severity`` as an ordered category (low < medium < high), so it sorts by severity."""
+    pd = _pd()
+    df["severity"] = pd.Categorical(df["severity"], categories=SEVERITIES, ordered=True)
+    return df
 
 
 def protections(a: Analysis, vendor: str | None = None):
@@ -98,7 +105,7 @@ def all_clauses(c: Comparison):
 
 
 def all_findings(c: Comparison):
-    return _concat(findings(a, n) for a, n in zip(c.analyses, c.names))
+    return with_severity_order(_concat(findings(a, n) for a, n in zip(c.analyses, c.names)))
 
 
 def all_protections(c: Comparison):

@@ -75,7 +75,7 @@ def analyze_document(doc: Document, settings: Settings | dict | None = None) -> 
         base = bisect.bisect_left(clean.offsets, clause.start)
         return clean.span(base + start, base + end)
 
-    pb = s.playbook or playbook.packaged()
+    pb = playbook.of(s.playbook) or playbook.packaged()
     book = pb.book()
     findings, protections = score.score(clauses, p, to_source=to_source, book=book)
     findings = pb.apply(findings)

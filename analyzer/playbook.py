@@ -250,6 +250,18 @@ def packaged() -> Playbook:
     return parse(resource_yaml("playbook.yaml"), source="packaged")
 
 
+def of(value) -> Playbook | None:
+    """A settings' playbook as a Playbook: None stays None, a path is read (once per path)."""
+    if value is None or isinstance(value, Playbook):
+        return value
+    return _loaded(str(value))
+
+
+@functools.lru_cache(maxsize=8)
+def _loaded(path: str) -> Playbook:
+    return load(path)
+
+
 def template() -> str:
     """The commented starting file `analyzer playbook init` writes."""
     from importlib import resources

@@ -7,7 +7,6 @@ from dataclasses import dataclass, fields
 
 from .errors import SettingsError
 from .model import ROLE_CHOICES
-from .playbook import Playbook, load as load_playbook
 
 
 
@@ -23,12 +22,11 @@ class Settings:
     max_file_mb: float = 20.0
     workers: int = 1
     model: bool = True
-    playbook: Playbook | None = None
+    playbook: object = None  # a playbook.Playbook, or the path of a playbook file
 
     def __post_init__(self):
-        if isinstance(self.playbook, (str, os.PathLike)):
-            object.__setattr__(self, "playbook", load_playbook(self.playbook))
-        elif self.playbook is not None and not isinstance(self.playbook, Playbook):
+        if not (self.playbook is None or isinstance(self.playbook, (str, os.PathLike))
+                or hasattr(self.playbook, "apply")):
             raise SettingsError(f"playbook must be a Playbook or the path of a playbook file, not {self.playbook!r}")
         if self.vendor_role not in (None,) + ROLE_CHOICES:
             raise SettingsError(f"vendor_role {self.vendor_role!r} is not one of {', '.join(ROLE_CHOICES)}")

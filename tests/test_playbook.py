@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analyzer.errors import InputError
+from analyzer.errors import InputError, SettingsError
 from analyzer.model import Document
 from analyzer.pipeline import analyze_document
 from analyzer.playbook import (
@@ -203,3 +203,14 @@ def test_cap_payment_service_level_and_forum_positions(tmp_path):
 def test_cap_pct(text, pct):
     from analyzer.playbook import cap_pct
     assert cap_pct(text) == pct
+
+
+def test_the_python_api_takes_a_playbook_path(tmp_path, sample_paths):
+    import analyzer
+    pb = write(tmp_path, "required:\n  protections: [data_protection]\n")
+    c = analyzer.compare(sample_paths[0].parent, {"playbook": str(pb), "model": False})
+    table = c.positions
+    assert set(table["vendor"]) == set(c.names)
+    assert (table["position"] == "必须有：数据保护").sum() == len(c.names)
+    with pytest.raises(SettingsError, match="playbook must be"):
+        analyzer.Settings(playbook=42)

@@ -98,27 +98,37 @@ def _points(comp: Comparison, name: str, what: str, d: dict) -> float:
 
 @styled
 def risk_bars(comp: Comparison):
-    """Risk score per vendor, the bar split by the severity of the findings behind it."""
+    """Risk score per vendor (0–100), each bar split in proportion to where its points come from:
+    distinct issues by severity, and the expected terms the contract leaves out."""
     from ..rules import rulebook
     d = rulebook().defaults
     fig = _figure(8, 1.2 + 0.7 * len(comp.names))
     ax = fig.add_subplot()
-    order = [n for _, n, _ in comp.ranking()][::-1]
+    order = list(comp.names)[::-1]
+    parts = {n: {k: _points(comp, n, k, d) for k in RISK_PARTS} for n in order}
     left = [0.0] * len(order)
-    for sev in ("high", "medium", "low", "missing"):
-        pts = [_points(comp, n, sev, d) for n in order]
-        ax.barh(range(len(order)), pts, left=left, color=SEVERITY_COLOURS.get(sev, MISSING_COLOUR),
-                label={"high": "高", "medium": "中", "low": "低", "missing": "缺失条款"}[sev])
-        left = [l + p for l, p in zip(left, pts)]
+    for key, label in RISK_PARTS.items():
+        widths = [_share(comp.analysis(n).risk_score, parts[n], key) for n in order]
+        ax.barh(range(len(order)), widths, left=left, color=SEVERITY_COLOURS.get(key, MISSING_COLOUR), label=label)
+        left = [x + w for x, w in zip(left, widths)]
     for i, n in enumerate(order):
-        ax.text(left[i] + 0.5, i, f"风险分 {comp.analysis(n).risk_score:g}", va="center", fontsize=8)
+        ax.text(comp.analysis(n).risk_score + 1, i, f"风险分 {comp.analysis(n).risk_score:g}", va="center", fontsize=8)
     ax.set_yticks(range(len(order)), [_wrap(n, 16) + ("\n（未排名）" if n in comp.unranked else "") for n in order],
                   fontsize=8)
-    ax.set_xlabel("风险点数（同一问题只计一次，按严重程度叠加；缺失的必备条款另计）")
-    ax.set_title("各供应商风险（越长越不利）", fontsize=10)
-    ax.legend(title="严重程度", fontsize=8, loc="lower right")
-    ax.set_xlim(0, max(left + [1.0]) * 1.25)
+    ax.set_xlabel("风险分（0–100，越高越不利；色段按来源分摊：各严重程度的风险点与缺失的必备条款）")
+    ax.set_title("各供应商风险分", fontsize=10)
+    ax.legend(title="来源", fontsize=8, loc="lower right")
+    ax.set_xlim(0, 118)
     return fig
+
+
+RISK_PARTS = {"high": "高风险", "medium": "中风险", "low": "低风险", "missing": "缺失条款"}
+
+
+def _share(score: float, parts: dict, key: str) -> float:
+    """The part of ``score`` that ``key`` brings, in proportion to its points."""
+    total = sum(parts.values())
+    return score * parts[key] / total if total else 0.0
 
 
 TERM_CHART = (("rate_per_minute", "通话资费（元/分钟）"), ("contract_amount", "合同金额（元）"),

@@ -4,8 +4,9 @@ from __future__ import annotations
 import base64
 import io
 
+from ..brief import issue_points
 from ..checks import ISSUE_LABELS
-from ..comparison import SEVERITY_RANK, Comparison
+from ..comparison import Comparison
 from ..cost import COST_NOTE, UNKNOWN, cost_rows, term_text
 from ..expected import labels as expected_labels
 from ..frames import TERM_LABELS, UNRANKED
@@ -92,15 +93,14 @@ def _details(comp: Comparison, index: int, name: str, book) -> dict:
     missing terms and contradictions."""
     a = comp.analysis(name)
     labels = expected_labels()
-    issues = sorted(comp.issues[name], key=lambda g: SEVERITY_RANK[g.severity])
     return {
         "index": index, "name": name, "score": f"{a.risk_score:g}", "source": a.document.source,
         "unranked": comp.unranked.get(name, ""),
-        "findings": [{"severity": g.severity, "severity_cn": SEVERITY_CN[g.severity], "label": book.label(g.code),
-                      "mutual": g.mutual, "regulatory": a.findings[g.first].regulatory,
-                      "clause": "、".join(a.clause(c).label or c for c in g.clause_ids),
-                      "quote": comp.quote(name, a.findings[g.first]), "explanation": a.findings[g.first].explanation}
-                     for g in issues],
+        # each issue once: its clause quoted once, then why, the legal basis and the ask
+        "findings": [{"severity": g.severity, "severity_cn": SEVERITY_CN[g.severity], "label": p.label,
+                      "mutual": g.mutual, "regulatory": p.regulatory, "clause": p.clause, "quote": p.quote,
+                      "explanation": "。".join(x for x in (p.why, p.legal) if x),
+                      "ask": p.ask} for g, p in issue_points(comp, name)],
         "protections": [f"{book.label(g.code)}（{'、'.join(a.clause(c).label or c for c in g.clause_ids)}）："
                         f"{a.protections[g.first].quote}" for g in comp.kept[name]],
         "missing": [labels[m] for m in a.missing],
