@@ -26,6 +26,10 @@ import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.pdfs import pdf  # noqa: E402  (the same hand-written PDFs as the tests)
+
+FLATE = b"/Filter /FlateDecode"
 CLAUSE = "第{n}条 乙方向甲方提供呼叫中心服务，费用按月结算，已付费用不予退还。\n"
 LINE = b"BT /F1 10 Tf 72 720 Td (abcdefghij) Tj ET\n"
 
@@ -43,28 +47,6 @@ except InputError as e:
     print(f"refused: {{e}}")
 print(f"{{time.perf_counter() - t:.2f}}", file=sys.stderr)
 """
-
-
-def pdf(contents: list[bytes], *, flate: bool = False, shared: int = 0) -> bytes:
-    """A PDF with one page per content stream (or ``shared`` pages drawing the first), Helvetica,
-    written by hand."""
-    n = shared or len(contents)
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(n)), n),
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    for i, content in enumerate([contents[0]] + [b""] * (n - 1) if shared else contents):
-        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >>"
-                    b" /Contents %d 0 R >>" % (5 + 2 * (0 if shared else i)))
-        filt = b" /Filter /FlateDecode" if flate else b""
-        objs.append(b"<< /Length %d%s >>\nstream\n" % (len(content), filt) + content + b"\nendstream")
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for k, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % k + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
 
 
 def deflate_repeated(unit: bytes, total: int) -> bytes:
@@ -123,8 +105,8 @@ def build(d: Path) -> dict[str, Path]:
                         for k in range(10 * 2**20 // 40))
     put("one-huge-page.pdf", pdf([moving]))
     put("one-huge-page-same-spot.pdf", pdf([LINE * (10 * 2**20 // len(LINE))]))
-    put("compressed-stream.pdf", pdf([deflate_repeated(b" ", 1536 * 2**20)], flate=True))
-    put("compressed-text-stream.pdf", pdf([deflate_repeated(LINE, 1536 * 2**20)], flate=True))
+    put("compressed-stream.pdf", pdf([deflate_repeated(b" ", 1536 * 2**20)], filters=FLATE))
+    put("compressed-text-stream.pdf", pdf([deflate_repeated(LINE, 1536 * 2**20)], filters=FLATE))
     docx_with_xml(d / "huge-document-xml.docx", 190)
     out["huge-document-xml.docx"] = d / "huge-document-xml.docx"
     sparse = d / "over-limit-3GB.txt"
@@ -139,9 +121,9 @@ def build(d: Path) -> dict[str, Path]:
     # just under the limits: these must be read
     put("flat-20MB.html", "<html><body>" + "<p>第一条 乙方服务</p>" * (19 * 2**20 // 34) + "</body></html>")
     put("gbk-19MB.txt", "".join(CLAUSE.format(n=k) for k in range(19 * 2**20 // 100)).encode("gbk"))
-    put("pages-2000.pdf", pdf([zlib.compress(page_text(60, k)) for k in range(2000)], flate=True))
-    put("content-46MB.pdf", pdf([deflate_repeated(LINE, 46 * 2**20)], flate=True))
-    put("one-stream-on-2000-pages.pdf", pdf([deflate_repeated(LINE, 46 * 2**20)], flate=True, shared=2000))
+    put("pages-2000.pdf", pdf([zlib.compress(page_text(60, k)) for k in range(2000)], filters=FLATE))
+    put("content-46MB.pdf", pdf([deflate_repeated(LINE, 46 * 2**20)], filters=FLATE))
+    put("one-stream-on-2000-pages.pdf", pdf([deflate_repeated(LINE, 46 * 2**20)], filters=FLATE, shared=2000))
     docx_with_xml(d / "xml-30MB.docx", 30)
     out["xml-30MB.docx"] = d / "xml-30MB.docx"
     return out

@@ -18,6 +18,8 @@ from analyzer.errors import InputError, NeedsOCR
 from analyzer.load import decode, fenced_blocks, load, unwrap_note
 from analyzer.pipeline import analyze_many
 
+from .pdfs import pdf
+
 loader = importlib.import_module("analyzer.load")  # the module: `analyzer.load` is also a function
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,26 +169,6 @@ def test_a_fifo_next_to_a_good_file_loses_only_itself(tmp_path):
     done, failed = _in_thread(lambda: analyze_many([fifo, good]), seconds=120)
     assert [Path(a.document.source).name for a in done] == ["good.txt"]
     assert len(failed) == 1 and "not a regular file" in failed[0].message and "\n" not in failed[0].message
-
-
-def pdf(contents: list[bytes], *, filters: bytes = b"", shared: int = 0) -> bytes:
-    """A PDF written by hand: one page per content stream (or ``shared`` pages on the first)."""
-    pages = shared or len(contents)
-    first = 4 + pages
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % (4 + i) for i in range(pages)), pages),
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    objs += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >>"
-             b" /Contents %d 0 R >>" % (first + (0 if shared else i)) for i in range(pages)]
-    objs += [b"<< /Length %d %s >>\nstream\n" % (len(c), filters) + c + b"\nendstream" for c in contents]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for k, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % k + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
 
 
 def text_ops(n: int) -> bytes:
