@@ -187,7 +187,8 @@ def brief(comp: Comparison, name: str) -> Brief:
         summary=summary, points=tuple(p for p in points if not p.regulatory),
         protections=tuple(f"{book.label(g.code)}（{'、'.join(by_id[c].label for c in g.clause_ids)}）："
                           f"「{_short(comp.quote(name, a.protections[g.first]))}」" for g in comp.kept[name]),
-        issues=tuple(i.message for i in a.issues if i.code != "conflicting_clauses"), regulatory=tuple(p for p in points if p.regulatory),
+        issues=tuple(i.message for i in a.issues if i.code != "conflicting_clauses"),
+        regulatory=tuple(p for p in points if p.regulatory),
         additions=tuple(_addition(comp, name, code) for code in a.missing),
         cost=tuple((k, v) for k, v in cost_rows({name: comp.costs[name]})[0].items() if k != VENDOR),
         positions=tuple(_position(p) for p in comp.positions[name]),

@@ -136,7 +136,8 @@ VENDOR_ROLE = click.option("--vendor-role", type=click.Choice(["甲方", "乙方
 MAX_MB = click.option("--max-mb", type=float, default=None, help="Largest input file in MB (default 20).")
 EXCLUDE = click.option("--exclude", multiple=True, metavar="GLOB",
                        help="Leave out files inside the folders given whose name or path within the folder "
-                            "matches GLOB (e.g. 'drafts/*'); may be repeated. README, LICENSE and CHANGELOG files are always left out.")
+                            "matches GLOB (e.g. 'drafts/*'); may be repeated. README, LICENSE and CHANGELOG "
+                            "files are always left out.")
 PLAYBOOK = click.option("--playbook", type=click.Path(dir_okay=False), default=None,
                         help="The customer's playbook (YAML; `analyzer playbook init FILE` writes one to start from).")
 NO_MODEL = click.option("--no-model", "no_model", is_flag=True,

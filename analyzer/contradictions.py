@@ -86,7 +86,8 @@ def in_clauses(clauses, parties: Parties | None = None) -> list[Contradiction]:
             no_renew = (c, _sentence(c, parties, m.start(), m.end()))
     out = []
     places = list(forums.values())
-    other = next((p for p in places[1:] if p[0].id != places[0][0].id), None)  # "court or arbitration" in one clause is a choice
+    # "court or arbitration" within one clause is a choice, not a contradiction
+    other = next((p for p in places[1:] if p[0].id != places[0][0].id), None)
     if other:
         out.append(Contradiction("forum", places[0][0].id, other[0].id, places[0][1], other[1]))
     if renew and no_renew and renew[0].id != no_renew[0].id:

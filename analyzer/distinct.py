@@ -6,9 +6,9 @@ parent, or the same sentence under two headings ("当预存话费消费完…系
 it once, so counts, the risk score, charts and briefs count groups.
 
 Two hits of one code are one point when they sit in the same clause or when their quoted
-words are near-identical (``SAME_WORDING``, rapidfuzz ratio on
-the quotes without whitespace; or quotes alike in part in near-identical clauses). Different codes in one clause stay apart: a clause that lets
-the vendor terminate and keep the money carries two points.
+words are near-identical (``SAME_WORDING``, rapidfuzz ratio on the quotes without whitespace; or
+quotes alike in part in near-identical clauses). Different codes in one clause stay apart: a
+clause that lets the vendor terminate and keep the money carries two points.
 """
 from __future__ import annotations
 

@@ -326,7 +326,8 @@ def merge(changes) -> tuple[Change, ...]:
         last = out[-1] if out else None
         if last and last.span.para == c.span.para and c.span.start < last.span.end:
             span = Span(c.span.para, last.span.start, max(last.span.end, c.span.end))
-            out[-1] = Change(span, tuple(dict.fromkeys(last.asks + c.asks)), tuple(dict.fromkeys(last.issues + c.issues)))
+            out[-1] = Change(span, tuple(dict.fromkeys(last.asks + c.asks)),
+                             tuple(dict.fromkeys(last.issues + c.issues)))
         else:
             out.append(c)
     return tuple(out)

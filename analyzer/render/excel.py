@@ -1,6 +1,6 @@
-"""The comparison as an Excel workbook: Overview, Matrix, Findings, Terms, Cost (like for like), Positions (the playbook's),
-Missing (expected terms
-a contract leaves out), Contradictions, Clauses."""
+"""The comparison as an Excel workbook: Overview, Matrix, Findings, Terms, Cost (like for like),
+Positions (the playbook's), Missing (expected terms a contract leaves out), Contradictions,
+Clauses."""
 from __future__ import annotations
 
 from .. import frames
@@ -8,7 +8,8 @@ from ..comparison import Comparison
 from .safe import cell
 
 FILLS = {"high": "F4B6B0", "medium": "F9D9A8", "low": "FBF1B5"}
-WIDTHS = {"ask": 60, "first_quote": 50, "second_quote": 50, "text": 80, "quote": 60, "explanation": 80, "message": 80, "legal_basis": 40, "path": 30,
+WIDTHS = {"ask": 60, "first_quote": 50, "second_quote": 50, "text": 80, "quote": 60, "explanation": 80,
+          "message": 80, "legal_basis": 40, "path": 30,
           "clause": 30, "vendor": 28, "source": 40, "categories": 30}
 
 
