@@ -26,6 +26,7 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import playbook
 from .errors import OutputError, SettingsError, printable
 from .model import TERM_KEYS
 from .pipeline import aligner, analyze_many, expand
@@ -242,7 +243,8 @@ def run(paths, out, *, jobs: int = 1, scheduler: str | None = None, chunk_size: 
     with _holding(out):
         todo, skipped = _todo(expand(paths, exclude, skip=(out,)), parts)
         chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
-        settings_dict = {"vendor_role": s.vendor_role, "max_file_mb": s.max_file_mb, "workers": 1}
+        settings_dict = {"vendor_role": s.vendor_role, "max_file_mb": s.max_file_mb, "workers": 1,
+                         "model": s.model, "playbook": playbook.of(s.playbook)}  # a playbook read once
         tally = Counter()
 
         def written(counts):

@@ -214,3 +214,17 @@ def test_the_python_api_takes_a_playbook_path(tmp_path, sample_paths):
     assert (table["position"] == "必须有：数据保护").sum() == len(c.names)
     with pytest.raises(SettingsError, match="playbook must be"):
         analyzer.Settings(playbook=42)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_batch_applies_the_playbook_in_its_workers(tmp_path, sample_paths, jobs):
+    import pandas as pd
+    pb = write(tmp_path, "flags:\n  auto_renewal: {acceptable: true}\n")
+    flags = {}
+    for name, extra in (("plain", []), ("playbook", ["--playbook", pb])):
+        out = tmp_path / name
+        r = _cli("batch", sample_paths[0].parent, "--out", out, "--jobs", jobs, "--chunk-size", "1", "--no-model",
+                 *extra)
+        assert r.exit_code == 0, r.output
+        flags[name] = set(pd.read_parquet(out / "findings.parquet")["flag"])
+    assert "auto_renewal" in flags["plain"] and "auto_renewal" not in flags["playbook"]
