@@ -39,6 +39,13 @@ def test_report_in_a_real_browser(tmp_path, sample_paths):
             return [...document.fonts].map(f => [f.family, f.status]); }""")
         assert [[family.strip('"'), status] for family, status in fonts] == [["AnalyzerCJK", "loaded"]], fonts
         assert page.evaluate("(t) => document.fonts.check('16px AnalyzerCJK', t)", body[:2000])
+        # the table of contents leads to every vendor; a finding's clause link opens its clause in the text
+        assert page.locator("nav.toc a").count() >= 8 + len(names)
+        link = page.locator("div.finding a").first
+        target = link.get_attribute("href")
+        link.click()
+        clause = page.locator(f"p[id='{target[1:]}']")
+        assert clause.is_visible() and "flagged" in clause.get_attribute("class")
         page.screenshot(path=str(tmp_path / "report.png"), full_page=False)
         browser.close()
     assert errors == []

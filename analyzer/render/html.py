@@ -93,6 +93,7 @@ def _details(comp: Comparison, index: int, name: str, book) -> dict:
     missing terms and contradictions."""
     a = comp.analysis(name)
     labels = expected_labels()
+    flagged = {f.clause_id for f in a.findings}
     return {
         "index": index, "name": name, "score": f"{a.risk_score:g}", "source": a.document.source,
         "unranked": comp.unranked.get(name, ""),
@@ -100,7 +101,9 @@ def _details(comp: Comparison, index: int, name: str, book) -> dict:
         "findings": [{"severity": g.severity, "severity_cn": SEVERITY_CN[g.severity], "label": p.label,
                       "mutual": g.mutual, "regulatory": p.regulatory, "clause": p.clause, "quote": p.quote,
                       "explanation": "。".join(x for x in (p.why, p.legal) if x),
-                      "ask": p.ask} for g, p in issue_points(comp, name)],
+                      "ask": p.ask, "clause_id": a.findings[g.first].clause_id}
+                     for g, p in issue_points(comp, name)],
+        "clauses": [{"id": c.id, "label": c.label, "text": c.text, "flagged": c.id in flagged} for c in a.clauses],
         "protections": [f"{book.label(g.code)}（{'、'.join(a.clause(c).label or c for c in g.clause_ids)}）："
                         f"{a.protections[g.first].quote}" for g in comp.kept[name]],
         "missing": [labels[m] for m in a.missing],
