@@ -47,5 +47,14 @@ def test_report_in_a_real_browser(tmp_path, sample_paths):
         clause = page.locator(f"p[id='{target[1:]}']")
         assert clause.is_visible() and "flagged" in clause.get_attribute("class")
         page.screenshot(path=str(tmp_path / "report.png"), full_page=False)
+        # a phone: the page itself never scrolls sideways (wide tables and charts scroll in place),
+        # and no table header is squeezed to one character per line
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        phone.goto((out / "report.html").as_uri())
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        squeezed = phone.eval_on_selector_all(
+            "th", "ths => ths.filter(t => t.innerText.length > 2 && t.getBoundingClientRect().width < 30).length")
+        assert squeezed == 0
+        phone.close()
         browser.close()
     assert errors == []
