@@ -46,6 +46,14 @@ def test_report_in_a_real_browser(tmp_path, sample_paths):
         link.click()
         clause = page.locator(f"p[id='{target[1:]}']")
         assert clause.is_visible() and "flagged" in clause.get_attribute("class")
+        # the findings filter (a script the page's policy allows by its hash) shows one severity only
+        assert page.locator("#filters").is_visible()
+        total = page.locator("div.finding").count()
+        page.select_option("#f-sev", "high")
+        shown = page.eval_on_selector_all("div.finding", "ds => ds.filter(d => d.offsetParent !== null)"
+                                                        ".map(d => d.dataset.severity)")
+        assert shown and set(shown) == {"high"} and len(shown) < total
+        page.select_option("#f-sev", "")
         page.screenshot(path=str(tmp_path / "report.png"), full_page=False)
         # a phone: the page itself never scrolls sideways (wide tables and charts scroll in place),
         # and no table header is squeezed to one character per line

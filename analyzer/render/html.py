@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+from importlib import resources
 
 from ..brief import issue_points
 from ..checks import ISSUE_LABELS
@@ -67,6 +69,8 @@ def context(comp: Comparison, figures: dict | None = None) -> dict:
                   for n in comp.names],
         "positions": _positions(comp),
         "cost": cost_rows(comp.costs), "cost_note": COST_NOTE, "unknown": UNKNOWN,
+        "severities": [(k, SEVERITY_CN[k]) for k in ("high", "medium", "low")],
+        "flags": [(code, f.label) for code, f in book.flags.items() if f.kind == "finding"],
         "matrix": matrix, "details": details,
         "weights": d["severity_weights"], "mutual": d["mutual_factor"], "offset": d["protection_offset"],
         "missing_weight": d["missing_term_weight"], "unranked": dict(comp.unranked),
@@ -101,7 +105,7 @@ def _details(comp: Comparison, index: int, name: str, book) -> dict:
         "findings": [{"severity": g.severity, "severity_cn": SEVERITY_CN[g.severity], "label": p.label,
                       "mutual": g.mutual, "regulatory": p.regulatory, "clause": p.clause, "quote": p.quote,
                       "explanation": "。".join(x for x in (p.why, p.legal) if x),
-                      "ask": p.ask, "clause_id": a.findings[g.first].clause_id}
+                      "ask": p.ask, "clause_id": a.findings[g.first].clause_id, "flag": g.code}
                      for g, p in issue_points(comp, name)],
         "clauses": [{"id": c.id, "label": c.label, "text": c.text, "flagged": c.id in flagged} for c in a.clauses],
         "protections": [f"{book.label(g.code)}（{'、'.join(a.clause(c).label or c for c in g.clause_ids)}）："
@@ -118,6 +122,9 @@ def render_html(comp: Comparison, figures: dict | None = None) -> str:
                       autoescape=select_autoescape(["html", "j2"], default=True))
     from markupsafe import Markup
     page = env.get_template("report.html.j2")
-    values = dict(context(comp, figures), font_family=webfont.FAMILY)
+    script = (resources.files("analyzer") / "resources" / "templates" / "filter.js").read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    values = dict(context(comp, figures), font_family=webfont.FAMILY, script=Markup(script),
+                  script_hash=f"sha256-{digest}")
     text = page.render(**values, font_face="")  # the characters the page shows, to cut the font to
     return page.render(**values, font_face=Markup(webfont.font_face(text)))
