@@ -7,12 +7,51 @@ from .distinct import group
 from .expected import by_code
 from .playbook import STATUS_CN
 from .model import TERM_KEYS, Analysis
-from .rules import SEVERITIES, rulebook
+from .rules import SEVERITIES, SEVERITY_CN, rulebook
 from .taxonomy import load_taxonomy
 
 TERM_LABELS = {"contract_amount": "合同金额（元）", "rate_per_minute": "通话资费（元/分钟）",
                "sms_rate": "短信资费（元/条）", "minimum_spend": "最低消费（元/年）",
                "term_months": "合同期限（月）", "penalty_pct_max": "最高违约金（合同金额%）"}
+
+
+# every column of the tables above as a person reads it (the workbook's headers)
+COLUMN_LABELS = {
+    "rank": "排名", "vendor": "供应商", "risk_score": "风险分", "high": "高风险", "medium": "中风险", "low": "低风险",
+    "regulatory": "法定义务", "protections": "保护性条款", "missing_terms": "缺失条款", "document_issues": "文件问题",
+    "unranked": "未排名原因", "source": "文件", "issue": "问题序号", "severity": "严重程度", "flag": "风险代码",
+    "label": "名称", "mutual": "双方对等", "clause_id": "条款代号", "clause": "条款", "quote": "原文",
+    "explanation": "说明", "legal_basis": "法律依据", "rule": "规则", "details": "期限等细节", "start": "起始字符",
+    "end": "结束字符", "id": "条款代号", "number": "编号", "path": "位置", "category": "类别", "categories": "兼属类别",
+    "one_sidedness": "偏向（-1 有利客户 … +1 有利供应商）", "text": "条款原文", "code": "代码", "ask": "提出修改",
+    "kind": "类型", "first": "条款一", "first_quote": "原文一", "second": "条款二", "second_quote": "原文二",
+    "position": "立场", "status": "对照代码", "status_cn": "对照", "detail": "细节", "message": "说明",
+    **TERM_LABELS,
+}
+YES = "是"
+
+
+def for_people(df):
+    """A table as a person reads it: Chinese headers, severities and categories in words, yes/no
+    as 是 or blank. The DataFrames of the API keep their codes; this is for the workbook."""
+    tax = load_taxonomy()
+    out = df.copy()
+    if "severity" in out:
+        out["severity"] = [SEVERITY_CN.get(str(v), v) for v in out["severity"]]
+    for col in ("category", "categories"):
+        if col in out:
+            out[col] = [", ".join(_category_label(tax, c) for c in str(v).split(", ") if c) for v in out[col]]
+    for col in ("mutual", "regulatory"):
+        if col in out and out[col].dtype == bool:
+            out[col] = [YES if v else "" for v in out[col]]
+    return out.rename(columns=lambda c: COLUMN_LABELS.get(c, c))
+
+
+def _category_label(tax, code: str) -> str:
+    try:
+        return tax.label(code)
+    except StopIteration:  # not a category code (already a label)
+        return code
 
 
 def _pd():

@@ -52,10 +52,11 @@ def test_a_vendor_named_like_a_formula_is_text_in_every_cell_headers_included(tm
     r = cli("compare", src, "--out", out, "--no-model")
     assert r.exit_code == 0, r.output
     from openpyxl import load_workbook
+    from analyzer.render.excel import SHEETS
     wb = load_workbook(out / "comparison.xlsx")
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f" or str(c.value).startswith("=")]
-    header = [c.value for c in wb["Matrix"][1]]
+    header = [c.value for c in wb[SHEETS["matrix"]][1]]
     assert "'" + FORMULA_X in header and "'" + FORMULA_Y in header and "好好通信有限公司" in header
     for name in ("findings.csv", "clauses.csv"):
         with open(out / name, encoding="utf-8-sig", newline="") as fh:

@@ -136,7 +136,7 @@ def test_positions_in_the_json_the_workbook_and_the_briefs(tmp_path, sample_path
     out = tmp_path / "out"
     r = _cli("compare", sample_paths[0].parent, "--out", out, "--playbook", pb, "--no-model")
     assert r.exit_code == 0, r.output
-    sheet = load_workbook(out / "comparison.xlsx")["Positions"]
+    sheet = load_workbook(out / "comparison.xlsx")["立场对照"]
     assert {row[1].value for row in sheet.iter_rows(min_row=2)} >= {"必须有：数据保护", "必备条款：争议解决"}
     brief = next((out / "briefs").glob("01_*.md")).read_text(encoding="utf-8")
     assert "我方立场对照" in brief and "必须有：数据保护" in brief

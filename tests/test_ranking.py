@@ -262,7 +262,7 @@ def test_the_cost_is_shown_like_for_like_in_every_output(tmp_path, samples):
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "可比成本" in html and "5000 或 3500？" in html
     assert "5000 或 3500？" in (tmp_path / "comparison.md").read_text(encoding="utf-8")
-    sheet = load_workbook(tmp_path / "comparison.xlsx")["Cost"]
+    sheet = load_workbook(tmp_path / "comparison.xlsx")["可比成本"]
     rows = {r[0].value: [c.value for c in r] for r in sheet.iter_rows(min_row=2)}
     header = [c.value for c in sheet[1]]
     shangketong = rows[_name(samples, "shangketong_400_renewal")]

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from analyzer.cli import main
 from analyzer.comparison import compare
 from analyzer.pipeline import analyze
+from analyzer.render.excel import SHEETS
 
 HOSTILE = """服务协议
 甲方：<script>alert('x')</script>某某公司| **粗体** [链接](http://example.invalid)
@@ -47,22 +48,27 @@ def test_every_output_is_written(out, comparison):
 def test_excel_reads_back(out, comparison):
     from openpyxl import load_workbook
     wb = load_workbook(out / "comparison.xlsx")
-    assert wb.sheetnames == ["Overview", "Matrix", "Findings", "Terms", "Cost", "Positions", "Missing",
-                             "Contradictions", "Clauses"]
+    assert wb.sheetnames == list(SHEETS.values()) == ["总览", "类别矩阵", "风险发现", "商务条款", "可比成本",
+                                                      "立场对照", "缺失条款", "条款矛盾", "条款"]
     for ws in wb.worksheets:
         assert ws.freeze_panes in ("A2", "B2") and ws.auto_filter.ref
-    findings = wb["Findings"]
+    findings = wb[SHEETS["findings"]]
     header = [c.value for c in findings[1]]
-    assert {"vendor", "severity", "flag", "quote", "explanation"} <= set(header)
-    sev = header.index("severity")
+    assert {"供应商", "严重程度", "名称", "原文", "说明"} <= set(header)
+    assert not {"vendor", "severity", "quote"} & set(header)  # no internal names in a workbook for people
+    sev = header.index("严重程度")
     rows = list(findings.iter_rows(min_row=2))
     assert len(rows) == sum(len(a.findings) for a in comparison.analyses)
-    high = next(r for r in rows if r[sev].value == "high")
+    assert {r[sev].value for r in rows} <= {"高", "中", "低"}
+    high = next(r for r in rows if r[sev].value == "高")
     assert high[0].fill.fgColor.rgb.endswith("F4B6B0")
     from openpyxl.utils import get_column_letter
-    assert findings.column_dimensions[get_column_letter(header.index("quote") + 1)].width >= 30
-    assert high[header.index("quote")].alignment.wrap_text
-    overview = [r[1].value for r in wb["Overview"].iter_rows(min_row=2)]
+    assert findings.column_dimensions[get_column_letter(header.index("原文") + 1)].width >= 30
+    assert high[header.index("原文")].alignment.wrap_text
+    clauses = wb[SHEETS["clauses"]]
+    category = [c.value for c in clauses[1]].index("类别")
+    assert "当事人信息" in {r[category].value for r in clauses.iter_rows(min_row=2)}  # not the code "parties"
+    overview = [r[1].value for r in wb[SHEETS["overview"]].iter_rows(min_row=2)]
     assert overview == [n for _, n, _ in comparison.ranking()]
 
 
@@ -180,7 +186,7 @@ def test_hostile_names_are_escaped_and_files_stay_inside(tmp_path):
     cell = escape_md("某某公司| **粗体** [链接](http://x)\n# 标题", table=True)
     assert "\\|" in cell and "\\*\\*粗体\\*\\*" in cell and "\\[链接\\]" in cell and "\n" not in cell
     from openpyxl import load_workbook
-    cells = [c.value for row in load_workbook(out / "comparison.xlsx")["Clauses"].iter_rows() for c in row]
+    cells = [c.value for row in load_workbook(out / "comparison.xlsx")[SHEETS["clauses"]].iter_rows() for c in row]
     assert not any(isinstance(v, str) and v.startswith("=") for v in cells)
     assert any(isinstance(v, str) and v.startswith("'=HYPERLINK") for v in cells)
     csv_text = (out / "clauses.csv").read_text(encoding="utf-8-sig")
