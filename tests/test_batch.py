@@ -1,5 +1,4 @@
 """Corpus mode: parallel, resumable, the same tables locally and on a Dask cluster."""
-import shutil
 from pathlib import Path
 
 import pandas as pd

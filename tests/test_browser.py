@@ -1,7 +1,6 @@
 """The HTML report in a real headless browser (Debian's chromium, driven by Playwright)."""
 import shutil
 
-import pytest
 from click.testing import CliRunner
 
 from analyzer.cli import main

@@ -8,7 +8,6 @@ from click.testing import CliRunner
 
 from analyzer.cli import main
 from analyzer.comparison import compare
-from analyzer.pipeline import analyze
 from analyzer.render.excel import SHEETS
 
 HOSTILE = """服务协议
