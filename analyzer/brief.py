@@ -16,8 +16,8 @@ from .cost import VENDOR, cost_rows
 from .distinct import Group
 from .expected import by_code
 from .playbook import STATUS_CN, Position
-from .reading import view
 from .rules import SEVERITY_CN, rulebook
+from .score import reading_of
 from .taxonomy import UNCLASSIFIED, load_taxonomy
 
 # the brief's sections, in order, as every renderer titles them
@@ -131,7 +131,7 @@ def _point(comp: Comparison, name: str, g: Group) -> Point:
     f = a.findings[g.first]
     rule = book.rule(f.rule)
     clause = a.clause(f.clause_id)
-    v = view(clause.text, a.parties)
+    v = reading_of(clause, a.parties).view
     advice = comp.playbook.advice(book.advice(f.flag, v.text, rule.legal), f.flag)
     words = clause.text[slice(*v.span(*advice.hit))].strip() if advice.hit else ""
     legal = book.legal.get(advice.legal) if advice.legal else None

@@ -316,14 +316,14 @@ def compare_cmd(paths, out, vendor_role, max_mb, exclude, no_model, playbook, re
     if not analyses:
         _report_failures(failed)
         _fail("no contract could be analyzed; nothing written", _exit_code(analyses, failed))
+    comp = compare(analyses, playbook=settings.playbook)
     try:
-        written = write_all(compare(analyses, playbook=settings.playbook), out, redlines=redline)
+        written = write_all(comp, out, redlines=redline)
     except (AnalyzerError, OSError) as e:
         _report_failures(failed)
         _fail(f"{out}: cannot write the report ({e}); choose another --out folder")
     click.echo(printable(f"compared {len(analyses)} contract(s); wrote {len(written)} files to {out}; "
                          f"open {os.path.join(out, 'report.html')}"))
-    comp = compare(analyses, with_counterparts=False, playbook=settings.playbook)
     for rank, name, score in comp.ranking():
         click.echo(printable(f"  {rank}. {name}  risk {score:g}" if rank
                              else f"  -. {name}  not ranked: {comp.unranked[name]}"))

@@ -164,14 +164,14 @@ def _telling(a: Analysis, same_vendor: list[Analysis]) -> str:
     return Path(a.document.source).stem
 
 
-def _cells(a: Analysis, categories) -> dict[str, Cell]:
+def _cells(a: Analysis, categories, issues: tuple[Group, ...]) -> dict[str, Cell]:
     by_clause_f: dict[str, list[int]] = {}
     for i, f in enumerate(a.findings):
         by_clause_f.setdefault(f.clause_id, []).append(i)
     by_clause_p: dict[str, list[int]] = {}
     for i, p in enumerate(a.protections):
         by_clause_p.setdefault(p.clause_id, []).append(i)
-    issue_of = {j: k for k, g in enumerate(group(a.findings)) for j in g.members}
+    issue_of = {j: k for k, g in enumerate(issues) for j in g.members}
     out = {}
     for cat in categories:
         clauses = [c for c in a.clauses if c.category == cat or cat in c.categories]
@@ -211,15 +211,15 @@ def compare(analyses, *, with_counterparts: bool = True, workers: int = 1,
     analyses = tuple(sorted(analyses, key=lambda a: (a.document.source, a.document.sha256)))
     names = display_names(analyses)
     categories = load_taxonomy().ids
+    issues = {n: group(a.findings) for a, n in zip(analyses, names)}
     matrix = {}
     for a, name in zip(analyses, names):
-        for cat, cell in _cells(a, categories).items():
+        for cat, cell in _cells(a, categories, issues[name]).items():
             matrix[(cat, name)] = cell
     counterparts = (_counterparts(analyses, names, workers)
                     if with_counterparts and len(analyses) <= MAX_COUNTERPARTS else {})
     unranked = {n: why for a, n in zip(analyses, names) if (why := unranked_reason(a))}
-    comp = Comparison(analyses, names, categories, matrix, counterparts, unranked,
-                      {n: group(a.findings) for a, n in zip(analyses, names)},
+    comp = Comparison(analyses, names, categories, matrix, counterparts, unranked, issues,
                       {n: group(a.protections) for a, n in zip(analyses, names)})
     pb = playbook or packaged()
     order = [comp.names.index(n) for _, n, _ in comp.ranking()]  # every table and chart in rank order

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 
 from .model import Clause, Finding, Parties, Protection
-from .reading import view
 from .score import reading_of
 from .terms import stated_terms, stated_totals
 
@@ -114,8 +113,10 @@ def _two_values(kind: str, stated, parties) -> Contradiction | None:
 def in_rights(clauses, parties: Parties | None, findings: tuple[Finding, ...],
               protections: tuple[Protection, ...]) -> list[Contradiction]:
     """A refund refused and granted for the customer's early exit; a right to terminate given and denied."""
+    by_id = {c.id: c for c in clauses}
+
     def says(pattern, item) -> bool:  # in the clause: the event may open the sentence before the quote
-        return pattern.search(view(item.text, parties).text) is not None
+        return pattern.search(reading_of(by_id[item.clause_id], parties).view.text) is not None
 
     out = []
     refused = next((f for f in findings if f.flag == "non_refundable" and not f.regulatory
