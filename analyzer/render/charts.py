@@ -6,12 +6,13 @@ registers it with matplotlib before drawing.
 from __future__ import annotations
 
 import functools
-import textwrap
+import re
 
 from ..comparison import Comparison
 from ..model import TERM_KEYS
 from .webfont import font_path
 
+NOT_COVERED = "#bdbdbd"  # a category the contract does not address: grey, unlike the pale yellow of neutral
 SEVERITY_COLOURS = {"high": "#c0392b", "medium": "#e67e22", "low": "#f1c40f"}
 
 
@@ -46,40 +47,73 @@ def _figure(width: float, height: float):
     return Figure(figsize=(width, height), dpi=110, layout="constrained")
 
 
-def _wrap(name: str, width: int = 10) -> str:
-    return "\n".join(textwrap.wrap(name, width)) or name
+# where a label may break: at brackets and separators, after a place name, before a company form
+SOFT_BREAK = re.compile(r"(?=[（(《【])|(?<=[）)》】/_\s，、])(?![）)》】])|(?<=[省市区县])(?![）)])|(?=有限公司|股份|集团)")
 
 
-def _ink(rgba) -> str:
-    """Black or white, whichever reads on a cell of colour ``rgba`` (relative luminance)."""
-    r, g, b = rgba[:3]
-    return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
+def wrap_label(name: str, width: int = 10) -> str:
+    """A label on lines of at most ``width`` characters, broken where ``SOFT_BREAK`` allows,
+    mid-word only where one piece is longer than a line."""
+    lines = [""]
+    for piece in filter(None, SOFT_BREAK.split(name)):
+        if lines[-1].strip() and len(lines[-1].rstrip()) + len(piece.rstrip()) > width:
+            lines.append("")
+        lines[-1] += piece
+        while len(lines[-1].strip()) > width:
+            line = lines.pop().strip()
+            lines += [line[:width], line[width:]]
+    return "\n".join(x.strip() for x in lines if x.strip()) or name
+
+
+def luminance(rgb) -> float:
+    """WCAG 2 relative luminance of an sRGB colour given as 0–1 floats."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(one, other) -> float:
+    """WCAG 2 contrast ratio of two colours (1 … 21)."""
+    hi, lo = sorted((luminance(one), luminance(other)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def to_rgb(colour) -> tuple[float, float, float]:
+    from matplotlib.colors import to_rgb as rgb
+    return rgb(colour)
+
+
+def ink(background) -> str:
+    """Black or white text, whichever contrasts more with ``background`` (at least 4.58:1)."""
+    return "black" if contrast((0, 0, 0), background) >= contrast((1, 1, 1), background) else "white"
 
 
 def _labels(comp: Comparison) -> list[str]:
-    from ..taxonomy import load_taxonomy
-    tax = load_taxonomy()
-    return [tax.label(c) for c in comp.categories]
+    return [comp.words.category(c) for c in comp.categories]
 
 
 @styled
 def risk_heatmap(comp: Comparison):
     """Category × vendor, coloured by the most one-sided clause (−1 favours the customer … +1)."""
     import numpy as np
-    data = np.array([[comp.matrix[(cat, n)].score for n in comp.names] for cat in comp.categories])
-    counts = [[len(comp.matrix[(cat, n)].findings) for n in comp.names] for cat in comp.categories]
+    from matplotlib import colormaps
+    silent = np.array([[not comp.matrix[(cat, n)].clause_ids for n in comp.names] for cat in comp.categories])
+    data = np.ma.masked_array([[comp.matrix[(cat, n)].score for n in comp.names] for cat in comp.categories],
+                              mask=silent)
     fig = _figure(2.0 + 1.6 * len(comp.names), 9.5)
     ax = fig.add_subplot()
-    im = ax.imshow(data, cmap="RdYlGn_r", vmin=-1, vmax=1, aspect="auto")
-    ax.set_xticks(range(len(comp.names)), [_wrap(n) for n in comp.names], fontsize=8)
+    im = ax.imshow(data, cmap=colormaps["RdYlGn_r"].with_extremes(bad=NOT_COVERED), vmin=-1, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(comp.names)), [wrap_label(n) for n in comp.names], fontsize=8)
     ax.set_yticks(range(len(comp.categories)), _labels(comp), fontsize=8)
-    for i, row in enumerate(counts):
-        for j, n in enumerate(row):
-            if not comp.matrix[(comp.categories[i], comp.names[j])].clause_ids:
-                ax.text(j, i, "—", ha="center", va="center", fontsize=7, color="#777777")
+    for i, cat in enumerate(comp.categories):
+        for j, name in enumerate(comp.names):
+            n = len(comp.matrix[(cat, name)].findings)
+            if silent[i, j]:
+                ax.text(j, i, "未约定", ha="center", va="center", fontsize=6, color=ink(to_rgb(NOT_COVERED)))
             elif n:
-                ax.text(j, i, f"{n}", ha="center", va="center", fontsize=8, color=_ink(im.cmap(im.norm(data[i, j]))))
-    ax.set_title("条款偏向热力图（数字为风险发现数，— 为未约定）", fontsize=10)
+                ax.text(j, i, f"{n}", ha="center", va="center", fontsize=8, color=ink(im.cmap(im.norm(data[i, j]))))
+    ax.set_title("条款偏向热力图（数字为风险发现数；灰色为合同未约定）", fontsize=10)
     fig.colorbar(im, ax=ax, shrink=0.6, label="偏向：−1 有利客户 … +1 有利供应商")
     return fig
 
@@ -100,8 +134,7 @@ def _points(comp: Comparison, name: str, what: str, d: dict) -> float:
 def risk_bars(comp: Comparison):
     """Risk score per vendor (0–100), each bar split in proportion to where its points come from:
     distinct issues by severity, and the expected terms the contract leaves out."""
-    from ..rules import rulebook
-    d = rulebook().defaults
+    d = comp.words.scoring
     fig = _figure(8, 1.2 + 0.7 * len(comp.names))
     ax = fig.add_subplot()
     order = list(comp.names)[::-1]
@@ -113,7 +146,7 @@ def risk_bars(comp: Comparison):
         left = [x + w for x, w in zip(left, widths)]
     for i, n in enumerate(order):
         ax.text(comp.analysis(n).risk_score + 1, i, f"风险分 {comp.analysis(n).risk_score:g}", va="center", fontsize=8)
-    ax.set_yticks(range(len(order)), [_wrap(n, 16) + ("\n（未排名）" if n in comp.unranked else "") for n in order],
+    ax.set_yticks(range(len(order)), [wrap_label(n, 16) + ("\n（未排名）" if n in comp.unranked else "") for n in order],
                   fontsize=8)
     ax.set_xlabel("风险分（0–100，越高越不利；色段按来源分摊：各严重程度的风险点与缺失的必备条款）")
     ax.set_title("各供应商风险分", fontsize=10)
@@ -145,7 +178,7 @@ def terms_chart(comp: Comparison):
         ax.bar(range(len(comp.names)), [v or 0 for v in values], color="#2e86c1")
         for i, v in enumerate(values):
             ax.text(i, (v or 0), "未约定" if v is None else f"{v:g}", ha="center", va="bottom", fontsize=7)
-        ax.set_xticks(range(len(comp.names)), [_wrap(n, 6) for n in comp.names], fontsize=6)
+        ax.set_xticks(range(len(comp.names)), [wrap_label(n, 6) for n in comp.names], fontsize=6)
         ax.set_title(title, fontsize=9)
     fig.suptitle("商务条款对比", fontsize=10)
     return fig
@@ -162,8 +195,8 @@ def coverage_chart(comp: Comparison):
     for i in range(data.shape[0]):
         for j in range(data.shape[1]):
             ax.text(j, i, "✓" if data[i, j] else "未约定", ha="center", va="center", fontsize=8 if data[i, j] else 6,
-                    color=_ink(im.cmap(im.norm(data[i, j]))))
-    ax.set_xticks(range(len(comp.names)), [_wrap(n) for n in comp.names], fontsize=8)
+                    color=ink(im.cmap(im.norm(data[i, j]))))
+    ax.set_xticks(range(len(comp.names)), [wrap_label(n) for n in comp.names], fontsize=8)
     ax.set_yticks(range(len(comp.categories)), _labels(comp), fontsize=8)
     ax.set_title("条款覆盖（✓ 表示合同有此类条款，未约定表示没有）", fontsize=10)
     return fig
