@@ -26,7 +26,7 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import playbook
+from . import playbook, records
 from .errors import OutputError, SettingsError, printable
 from .model import TERM_KEYS
 from .pipeline import aligner, analyze_many, expand
@@ -55,15 +55,9 @@ def rows_of(analysis) -> dict[str, list[dict]]:
                     risk_score=a.risk_score, clauses=len(a.clauses), findings=len(a.findings),
                     protections=len(a.protections), document_issues=",".join(i.code for i in a.issues),
                     **{k: v for k, v in a.terms.values().items()})
-    clauses = [dict(key, id=c.id, number=c.number, path=c.label, category=c.category,
-                    categories=",".join(c.categories), one_sidedness=a.clause_scores.get(c.id, 0.0),
-                    start=c.start, end=c.end, text=c.text) for c in a.clauses]
-    findings = [dict(key, flag=f.flag, severity=f.severity, mutual=f.mutual, clause_id=f.clause_id, quote=f.quote,
-                     rule=f.rule, start=f.start, end=f.end, explanation=f.explanation) for f in a.findings]
-    protections = [dict(key, code=p.code, clause_id=p.clause_id, quote=p.quote, rule=p.rule, start=p.start, end=p.end)
-                   for p in a.protections]
-    return {"contracts": [contract], "clauses": clauses, "findings": findings, "protections": protections,
-            "errors": []}
+    return {"contracts": [contract], "clauses": records.rows(records.CLAUSE, a.clauses, a, **key),
+            "findings": records.rows(records.FINDING, a.findings, a, **key),
+            "protections": records.rows(records.PROTECTION, a.protections, a, **key), "errors": []}
 
 
 def analyze_chunk(paths: list[str], settings: dict) -> dict[str, list[dict]]:
@@ -115,17 +109,15 @@ class BatchResult:
 
 def _schema(table: str):
     import pyarrow as pa
-    s, i, f, b = pa.string(), pa.int64(), pa.float64(), pa.bool_()
+    s, i, f = pa.string(), pa.int64(), pa.float64()
     key = [("sha256", s), ("source", s)]
     cols = {
         "contracts": key + [("format", s), ("vendor", s), ("customer", s), ("vendor_role", s), ("risk_score", f),
                             ("clauses", i), ("findings", i), ("protections", i), ("document_issues", s)]
                      + [(k, f) for k in TERM_KEYS],
-        "clauses": key + [("id", s), ("number", s), ("path", s), ("category", s), ("categories", s),
-                          ("one_sidedness", f), ("start", i), ("end", i), ("text", s)],
-        "findings": key + [("flag", s), ("severity", s), ("mutual", b), ("clause_id", s), ("quote", s), ("rule", s),
-                           ("start", i), ("end", i), ("explanation", s)],
-        "protections": key + [("code", s), ("clause_id", s), ("quote", s), ("rule", s), ("start", i), ("end", i)],
+        "clauses": key + records.arrow_fields(records.CLAUSE),
+        "findings": key + records.arrow_fields(records.FINDING),
+        "protections": key + records.arrow_fields(records.PROTECTION),
         "errors": key + [("message", s)],
     }[table]
     return pa.schema(cols)
@@ -150,14 +142,22 @@ def _done(parts: Path) -> set[tuple[str, str]]:
     names = {p.name.split("-", 1)[1] for p in parts.glob("*-*.parquet")}
     done = set()
     for name in sorted(names):
-        if not all((parts / f"{t}-{name}").exists() for t in TABLES):
-            for t in TABLES:  # a batch died while writing this part: it will be redone
+        if not _current(parts, name):
+            for t in TABLES:  # a batch died while writing this part, or an older version wrote it: redo
                 (parts / f"{t}-{name}").unlink(missing_ok=True)
             continue
         for table in ("contracts", "errors"):
             t = pq.read_table(parts / f"{table}-{name}", columns=["sha256", "source"])
             done.update(zip(t.column("sha256").to_pylist(), t.column("source").to_pylist()))
     return done
+
+
+def _current(parts: Path, name: str) -> bool:
+    """Is the part whole, and written with today's columns?"""
+    import pyarrow.parquet as pq
+    paths = [(t, parts / f"{t}-{name}") for t in TABLES]
+    return (all(p.exists() for _, p in paths)
+            and all(pq.read_schema(p).names == _schema(t).names for t, p in paths))
 
 
 ROW_GROUP = 65536  # rows per row group of the merged tables, whatever the parts were

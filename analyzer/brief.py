@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .comparison import SEVERITY_RANK, Comparison, complete
+from .comparison import Comparison, complete
 from .cost import VENDOR, cost_rows
 from .distinct import Group
 from .expected import by_code
-from .playbook import STATUS_CN, Position
-from .rules import SEVERITY_CN, rulebook
+from .playbook import Position
+from .rules import rulebook
 from .score import reading_of
-from .taxonomy import UNCLASSIFIED, load_taxonomy
+from .taxonomy import UNCLASSIFIED
+from .vocabulary import MUTUAL, SEVERITY_ORDER, severity_rank
 
 # the brief's sections, in order, as every renderer titles them
 SECTIONS = {"positions": "我方立场对照（符合 / 偏离 / 缺失）", "cost": "费用（与其他供应商同一口径）", "issues": "文件问题（签署前先核实）", "contradictions": "相互矛盾的条款（请乙方澄清以哪一条为准）",
@@ -42,6 +43,8 @@ class Point:
     fallback: str
     reference: str
     regulatory: bool = False
+    severity_label: str = ""  # 高 / 中 / 低
+    category: str = ""  # the clause's category code
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def market_reference(comp: Comparison, name: str, finding) -> str:
                 return f"{other} 的对应条款（{c.label}）没有这一约定：「{_short(c.text)}」"
     silent = [o for o in cleaner if _addresses(comp.analysis(o), finding.category)]
     if silent and finding.category not in (UNCLASSIFIED, "general"):
-        label = load_taxonomy().label(finding.category)
+        label = comp.words.category(finding.category)
         return f"{'、'.join(silent)} 的合同在同类条款（{label}）中没有这一约定。"
     same = [o for o in usable if o not in cleaner]
     if same:
@@ -136,18 +139,19 @@ def _point(comp: Comparison, name: str, g: Group) -> Point:
     words = clause.text[slice(*v.span(*advice.hit))].strip() if advice.hit else ""
     legal = book.legal.get(advice.legal) if advice.legal else None
     return Point(
-        flag=f.flag, label=book.label(f.flag), severity=g.severity, mutual=g.mutual,
+        flag=f.flag, label=comp.words.flag(f.flag), severity=g.severity, mutual=g.mutual,
         clause="、".join(a.clause(c).label or c for c in g.clause_ids), quote=comp.quote(name, f),
-        why=rule.why + ("（双方对等）" if g.mutual else ""),
+        why=rule.why + (f"（{MUTUAL}）" if g.mutual else ""),
         legal=(legal["cite"] + "：" + " ".join(legal["text"].split())) if legal else "",
         ask="" if f.regulatory else advice.ask.replace("{hit}", words),
         fallback="" if f.regulatory else advice.fallback.replace("{hit}", words),
-        reference="" if f.regulatory else market_reference(comp, name, f), regulatory=f.regulatory)
+        reference="" if f.regulatory else market_reference(comp, name, f), regulatory=f.regulatory,
+        severity_label=comp.words.severity(g.severity), category=clause.category)
 
 
-def _position(p: Position) -> str:
+def _position(comp: Comparison, p: Position) -> str:
     said = "；".join(x for x in (p.detail, f"{p.clause}「{_short(p.quote)}」" if p.quote else "") if x)
-    return f"{STATUS_CN[p.status]}｜{p.label}" + (f"：{said}" if said else "")
+    return f"{comp.words.statuses[p.status]}｜{p.label}" + (f"：{said}" if said else "")
 
 
 def _addition(comp: Comparison, name: str, code: str) -> Addition:
@@ -165,19 +169,19 @@ def issue_points(comp: Comparison, name: str) -> list[tuple[Group, Point]]:
     """Each distinct issue of a vendor with its point, most severe first (the brief's order);
     ``Group.members`` index the vendor's findings, for tools that mark up the contract itself."""
     a = comp.analysis(name)
-    groups = sorted(comp.issues[name], key=lambda g: (SEVERITY_RANK[g.severity], a.findings[g.first].clause_id))
+    groups = sorted(comp.issues[name], key=lambda g: (severity_rank(g.severity), a.findings[g.first].clause_id))
     return [(g, _point(comp, name, g)) for g in groups]
 
 
 def brief(comp: Comparison, name: str) -> Brief:
-    a, book = comp.analysis(name), rulebook()
+    a, words = comp.analysis(name), comp.words
     points = [p for _, p in issue_points(comp, name)]
     n = comp.counts(name)
     rank = comp.rank_of(name)
     place = (f"在 {comp.ranked_count} 家可排名的供应商中风险排名第 {rank}（风险分 {a.risk_score:g}/100，越高越不利）"
              if rank else f"未排名：{comp.unranked[name]}（风险分 {a.risk_score:g}/100 仅供参考）")
     summary = (f"{place}："
-               + "、".join(f"{SEVERITY_CN[s]}风险 {n[s]} 项" for s in ("high", "medium", "low"))
+               + "、".join(f"{words.severity(s)}风险 {n[s]} 项" for s in SEVERITY_ORDER)
                + (f"；法定义务 {n['regulatory']} 项（不计分）" if n["regulatory"] else "")
                + f"；对客户有利的保护性条款 {n['protections']} 项；缺失的必备条款 {n['missing']} 项；"
                + f"文件问题 {n['document_issues']} 项。")
@@ -185,12 +189,12 @@ def brief(comp: Comparison, name: str) -> Brief:
     return Brief(
         name=name, source=a.document.source, rank=rank, of=comp.ranked_count, risk_score=a.risk_score,
         summary=summary, points=tuple(p for p in points if not p.regulatory),
-        protections=tuple(f"{book.label(g.code)}（{'、'.join(by_id[c].label for c in g.clause_ids)}）："
+        protections=tuple(f"{words.flag(g.code)}（{'、'.join(by_id[c].label for c in g.clause_ids)}）："
                           f"「{_short(comp.quote(name, a.protections[g.first]))}」" for g in comp.kept[name]),
         issues=tuple(i.message for i in a.issues if i.code != "conflicting_clauses"),
         regulatory=tuple(p for p in points if p.regulatory),
         additions=tuple(_addition(comp, name, code) for code in a.missing),
         cost=tuple((k, v) for k, v in cost_rows({name: comp.costs[name]})[0].items() if k != VENDOR),
-        positions=tuple(_position(p) for p in comp.positions[name]),
+        positions=tuple(_position(comp, p) for p in comp.positions[name]),
         contradictions=tuple(f"{k.label}：{by_id[k.first].label}「{k.first_quote}」与 "
                              f"{by_id[k.second].label}「{k.second_quote}」" for k in a.contradictions))

@@ -310,6 +310,7 @@ def compare_cmd(paths, out, vendor_role, max_mb, exclude, no_model, playbook, re
     """
     from .comparison import compare
     from .render.report import write_all
+    from .vocabulary import UNRANKED
     settings = _settings(vendor_role, max_mb, not no_model, playbook)
     _refuse_input_as_out(paths, out)
     analyses, failed = _run(paths, settings, exclude, skip=(out,))
@@ -325,8 +326,8 @@ def compare_cmd(paths, out, vendor_role, max_mb, exclude, no_model, playbook, re
     click.echo(printable(f"compared {len(analyses)} contract(s); wrote {len(written)} files to {out}; "
                          f"open {os.path.join(out, 'report.html')}"))
     for rank, name, score in comp.ranking():
-        click.echo(printable(f"  {rank}. {name}  risk {score:g}" if rank
-                             else f"  -. {name}  not ranked: {comp.unranked[name]}"))
+        click.echo(printable(f"  {rank}. {name}  风险分 {score:g}" if rank
+                             else f"  -. {name}  {UNRANKED}：{comp.unranked[name]}"))
     _report_failures(failed)
     sys.exit(_exit_code(analyses, failed, fail_on))
 

@@ -16,8 +16,7 @@ from .model import Analysis, Clause
 from .playbook import Playbook, Position, packaged, positions
 from .rules import rulebook
 from .taxonomy import UNCLASSIFIED, load_taxonomy
-
-SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+from .vocabulary import SEVERITY_ORDER, Vocabulary, vocabulary
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,7 @@ class Comparison:
     costs: Mapping[str, Cost] = field(default_factory=dict)  # name → like-for-like cost, in rank order
     playbook: Playbook = field(default_factory=packaged)  # the customer's positions
     positions: Mapping[str, tuple[Position, ...]] = field(default_factory=dict)  # name → each position met or not
+    words: Vocabulary = field(default_factory=vocabulary)  # the labels of the rule book it was scored with
 
     def analysis(self, name: str) -> Analysis:
         return self.analyses[self.names.index(name)]
@@ -71,7 +71,7 @@ class Comparison:
         """Distinct issues by severity (a regulatory one is counted apart), protections, document issues."""
         groups = self.issues[name]
         a = self.analysis(name)
-        out = {s: sum(g.severity == s and not _regulatory(a, g) for g in groups) for s in ("high", "medium", "low")}
+        out = {s: sum(g.severity == s and not _regulatory(a, g) for g in groups) for s in SEVERITY_ORDER}
         out["regulatory"] = sum(_regulatory(a, g) for g in groups)
         out["protections"] = len(self.kept[name])
         out["missing"] = len(a.missing)
@@ -225,7 +225,7 @@ def compare(analyses, *, with_counterparts: bool = True, workers: int = 1,
     order = [comp.names.index(n) for _, n, _ in comp.ranking()]  # every table and chart in rank order
     return replace(comp, analyses=tuple(analyses[i] for i in order), names=tuple(names[i] for i in order),
                    costs={names[i]: cost(analyses[i]) for i in order}, playbook=pb,
-                   positions={n: positions(pb, a) for a, n in zip(analyses, names)})
+                   positions={n: positions(pb, a) for a, n in zip(analyses, names)}, words=vocabulary(pb.book()))
 
 
 def _substantive(a: Analysis) -> list[Clause]:

@@ -1,18 +1,13 @@
 """Analyses and comparisons as pandas DataFrames (for Excel, CSV and notebooks)."""
 from __future__ import annotations
 
+from . import records
 from .comparison import Comparison
 from .cost import VENDOR, cost_rows
 from .distinct import group
 from .expected import by_code
-from .playbook import STATUS_CN
 from .model import TERM_KEYS, Analysis
-from .rules import SEVERITIES, SEVERITY_CN, rulebook
-from .taxonomy import load_taxonomy
-
-TERM_LABELS = {"contract_amount": "合同金额（元）", "rate_per_minute": "通话资费（元/分钟）",
-               "sms_rate": "短信资费（元/条）", "minimum_spend": "最低消费（元/年）",
-               "term_months": "合同期限（月）", "penalty_pct_max": "最高违约金（合同金额%）"}
+from .vocabulary import SEVERITIES, TERM_LABELS, UNRANKED, Vocabulary, vocabulary
 
 
 # every column of the tables above as a person reads it (the workbook's headers)
@@ -31,27 +26,20 @@ COLUMN_LABELS = {
 YES = "是"
 
 
-def for_people(df):
+def for_people(df, words: Vocabulary | None = None):
     """A table as a person reads it: Chinese headers, severities and categories in words, yes/no
     as 是 or blank. The DataFrames of the API keep their codes; this is for the workbook."""
-    tax = load_taxonomy()
+    w = words or vocabulary()
     out = df.copy()
     if "severity" in out:
-        out["severity"] = [SEVERITY_CN.get(str(v), v) for v in out["severity"]]
+        out["severity"] = [w.severity(str(v)) for v in out["severity"]]
     for col in ("category", "categories"):
         if col in out:
-            out[col] = [", ".join(_category_label(tax, c) for c in str(v).split(", ") if c) for v in out[col]]
+            out[col] = [", ".join(w.category(c) for c in str(v).split(", ") if c) for v in out[col]]
     for col in ("mutual", "regulatory"):
         if col in out and out[col].dtype == bool:
             out[col] = [YES if v else "" for v in out[col]]
     return out.rename(columns=lambda c: COLUMN_LABELS.get(c, c))
-
-
-def _category_label(tax, code: str) -> str:
-    try:
-        return tax.label(code)
-    except StopIteration:  # not a category code (already a label)
-        return code
 
 
 def _pd():
@@ -60,28 +48,20 @@ def _pd():
 
 
 def clauses(a: Analysis, vendor: str | None = None):
-    rows = [{"vendor": vendor or a.name, "id": c.id, "number": c.number, "path": c.label,
-             "category": c.category, "categories": ", ".join(c.categories),
-             "one_sidedness": a.clause_scores.get(c.id, 0.0), "start": c.start, "end": c.end, "text": c.text}
-            for c in a.clauses]
-    return _pd().DataFrame(rows, columns=["vendor", "id", "number", "path", "category", "categories",
-                                          "one_sidedness", "start", "end", "text"])
+    return _pd().DataFrame(records.rows(records.CLAUSE, a.clauses, a, vendor=vendor or a.name),
+                           columns=["vendor"] + records.names(records.CLAUSE))
 
 
-def findings(a: Analysis, vendor: str | None = None):
+def findings(a: Analysis, vendor: str | None = None, words: Vocabulary | None = None):
     """One row per finding; ``issue`` numbers the distinct issue it belongs to (findings that
     restate one point share it), ``regulatory`` marks a restated legal duty."""
-    book = rulebook()
+    w = words or vocabulary()
     issue_of = {i: k + 1 for k, g in enumerate(group(a.findings)) for i in g.members}
-    rows = [{"vendor": vendor or a.name, "issue": issue_of[i], "severity": f.severity, "flag": f.flag,
-             "label": book.label(f.flag), "mutual": f.mutual, "regulatory": f.regulatory, "clause_id": f.clause_id,
-             "clause": a.clause(f.clause_id).label,
-             "quote": f.quote, "explanation": f.explanation, "legal_basis": f.legal_basis, "rule": f.rule,
-             "details": "; ".join(f"{k}={v}" for k, v in f.details.items()), "start": f.start, "end": f.end}
-            for i, f in enumerate(a.findings)]
-    cols = ["vendor", "issue", "severity", "flag", "label", "mutual", "regulatory", "clause_id", "clause", "quote",
-            "explanation", "legal_basis", "rule", "details", "start", "end"]
-    return with_severity_order(_pd().DataFrame(rows, columns=cols))
+    df = _pd().DataFrame(records.rows(records.FINDING, a.findings, a, vendor=vendor or a.name),
+                         columns=["vendor"] + records.names(records.FINDING))
+    df.insert(1, "issue", [issue_of[i] for i in range(len(a.findings))])
+    df.insert(df.columns.get_loc("flag") + 1, "label", [w.flag(f.flag) for f in a.findings])
+    return with_severity_order(df)
 
 
 def with_severity_order(df):
@@ -91,22 +71,26 @@ def with_severity_order(df):
     return df
 
 
-def protections(a: Analysis, vendor: str | None = None):
-    book = rulebook()
-    rows = [{"vendor": vendor or a.name, "code": p.code, "label": book.label(p.code), "clause_id": p.clause_id,
-             "clause": a.clause(p.clause_id).label, "quote": p.quote} for p in a.protections]
-    return _pd().DataFrame(rows, columns=["vendor", "code", "label", "clause_id", "clause", "quote"])
+def protections(a: Analysis, vendor: str | None = None, words: Vocabulary | None = None):
+    w = words or vocabulary()
+    df = _pd().DataFrame(records.rows(records.PROTECTION, a.protections, a, vendor=vendor or a.name),
+                         columns=["vendor"] + records.names(records.PROTECTION))
+    df.insert(2, "label", [w.flag(p.code) for p in a.protections])
+    return df
 
 
-def second_opinion(a: Analysis, vendor: str | None = None):
+def second_opinion(a: Analysis, vendor: str | None = None, words: Vocabulary | None = None):
     """What only the learned model found, with its confidence (for review; not counted)."""
-    book = rulebook()
-    rows = [{"vendor": vendor or a.name, "kind": book.flags[code].kind if code in book.flags else "",
-             "code": code, "label": book.label(code), "confidence": o.confidence, "clause_id": o.clause_id,
+    w = words or vocabulary()
+    rows = [{"vendor": vendor or a.name, "kind": _kind(w, code), "code": code, "label": w.flag(code), "confidence": o.confidence, "clause_id": o.clause_id,
              "clause": a.clause(o.clause_id).label, "quote": o.quote}
             for o in a.second_opinion for code in [getattr(o, "flag", None) or o.code]]
     return _pd().DataFrame(rows, columns=["vendor", "kind", "code", "label", "confidence", "clause_id", "clause",
                                           "quote"])
+
+
+def _kind(w: Vocabulary, code: str) -> str:
+    return "finding" if code in w.findings else "protection" if code in w.flags else ""
 
 
 def missing_terms(a: Analysis, vendor: str | None = None):
@@ -123,9 +107,12 @@ def contradictions(a: Analysis, vendor: str | None = None):
     return _pd().DataFrame(rows, columns=["vendor", "kind", "label", "first", "first_quote", "second", "second_quote"])
 
 
-def issues(a: Analysis, vendor: str | None = None):
-    rows = [{"vendor": vendor or a.name, "code": i.code, "message": i.message} for i in a.issues]
-    return _pd().DataFrame(rows, columns=["vendor", "code", "message"])
+def issues(a: Analysis, vendor: str | None = None, words: Vocabulary | None = None):
+    w = words or vocabulary()
+    df = _pd().DataFrame(records.rows(records.ISSUE, a.issues, a, vendor=vendor or a.name),
+                         columns=["vendor"] + records.names(records.ISSUE))
+    df.insert(2, "label", [w.issue(i.code) for i in a.issues])
+    return df
 
 
 def terms(a: Analysis):
@@ -144,11 +131,11 @@ def all_clauses(c: Comparison):
 
 
 def all_findings(c: Comparison):
-    return with_severity_order(_concat(findings(a, n) for a, n in zip(c.analyses, c.names)))
+    return with_severity_order(_concat(findings(a, n, c.words) for a, n in zip(c.analyses, c.names)))
 
 
 def all_protections(c: Comparison):
-    return _concat(protections(a, n) for a, n in zip(c.analyses, c.names))
+    return _concat(protections(a, n, c.words) for a, n in zip(c.analyses, c.names))
 
 
 def all_missing_terms(c: Comparison):
@@ -160,7 +147,7 @@ def all_contradictions(c: Comparison):
 
 
 def all_issues(c: Comparison):
-    return _concat(issues(a, n) for a, n in zip(c.analyses, c.names))
+    return _concat(issues(a, n, c.words) for a, n in zip(c.analyses, c.names))
 
 
 def cost_table(c: Comparison):
@@ -171,7 +158,7 @@ def cost_table(c: Comparison):
 
 def positions_table(c: Comparison):
     """One row per vendor and position of the playbook: MATCH / DEVIATION / MISSING, where and why."""
-    rows = [{"vendor": n, "position": p.label, "status": p.status, "status_cn": STATUS_CN[p.status],
+    rows = [{"vendor": n, "position": p.label, "status": p.status, "status_cn": c.words.statuses[p.status],
              "clause": p.clause, "quote": p.quote, "detail": p.detail}
             for _, n, _ in c.ranking() for p in c.positions.get(n, ())]
     return _pd().DataFrame(rows, columns=["vendor", "position", "status", "status_cn", "clause", "quote", "detail"])
@@ -187,16 +174,12 @@ def terms_table(c: Comparison):
 def matrix(c: Comparison, *, value: str = "score"):
     """Category × vendor: ``score`` (−1 … +1), ``findings`` (count) or ``clauses`` (count)."""
     pd = _pd()
-    tax = load_taxonomy()
 
     def v(cell):
         return {"score": cell.score, "findings": len(cell.findings), "clauses": len(cell.clause_ids)}[value]
 
     return pd.DataFrame([[v(c.matrix[(cat, n)]) for n in c.names] for cat in c.categories],
-                        index=pd.Index([tax.label(x) for x in c.categories], name="category"), columns=list(c.names))
-
-
-UNRANKED = "未排名"
+                        index=pd.Index([c.words.category(x) for x in c.categories], name="category"), columns=list(c.names))
 
 
 def ranking(c: Comparison):

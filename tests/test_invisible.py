@@ -157,7 +157,7 @@ def test_no_hidden_characters_issue_without_hidden_text(text):
 
 
 def test_hidden_text_in_two_places_is_reported():
-    text = CONTRACT.replace("三、", f"三、{ZWSP}").replace("五、", f"五、\u202e")
+    text = CONTRACT.replace("三、", f"三、{ZWSP}").replace("五、", "五、\u202e")
     assert [i.code for i in issues_of(text)][:1] == ["hidden_characters"]
     assert hidden_characters(clauses_of(text)[0])[0].message.startswith("文本含 2 个隐藏字符")
 

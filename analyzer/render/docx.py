@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..brief import NOTHING_FOUND, SECTIONS, Brief
-from ..rules import SEVERITY_CN
+from ..vocabulary import MUTUAL
 
 
 def brief_docx(b: Brief, path) -> None:
@@ -25,7 +25,7 @@ def brief_docx(b: Brief, path) -> None:
     if not b.points:
         d.add_paragraph(NOTHING_FOUND)
     for k, p in enumerate(b.points, 1):
-        d.add_heading(f"{k}. {p.label}（{SEVERITY_CN[p.severity]}）{' · 双方对等' if p.mutual else ''}", level=3)
+        d.add_heading(f"{k}. {p.label}（{p.severity_label}）{' · ' + MUTUAL if p.mutual else ''}", level=3)
         for label, value in (("条款", p.clause), ("原文", f"「{p.quote}」"), ("为什么重要", p.why),
                              ("法律依据", p.legal), ("提出修改", p.ask), ("退而求其次", p.fallback),
                              ("市场参照", p.reference)):

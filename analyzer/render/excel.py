@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from .. import frames
 from ..comparison import Comparison
-from ..rules import SEVERITY_CN
 from .safe import cell
 
-FILLS = {SEVERITY_CN["high"]: "F4B6B0", SEVERITY_CN["medium"]: "F9D9A8", SEVERITY_CN["low"]: "FBF1B5"}
+FILLS = {"high": "F4B6B0", "medium": "F9D9A8", "low": "FBF1B5"}
 SHEETS = {"overview": "总览", "matrix": "类别矩阵", "findings": "风险发现", "terms": "商务条款", "cost": "可比成本",
           "positions": "立场对照", "missing": "缺失条款", "contradictions": "条款矛盾", "clauses": "条款"}
 WIDTHS = {"ask": 60, "first_quote": 50, "second_quote": 50, "text": 80, "quote": 60, "explanation": 80,
@@ -51,7 +50,7 @@ def write_excel(comp: Comparison, path) -> None:
     wb.remove(wb.active)
     for title, raw in sheets:
         ws = wb.create_sheet(title)
-        df = frames.for_people(raw)
+        df = frames.for_people(raw, comp.words)
         ws.append([cell(str(c)) for c in df.columns])  # the matrix's columns are vendors' names
         for row in df.itertuples(index=False):
             ws.append([_value(v) for v in row])
@@ -67,12 +66,9 @@ def write_excel(comp: Comparison, path) -> None:
                 for (c,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
                     c.alignment = Alignment(wrap_text=True, vertical="top")
         if title == SHEETS["findings"] and len(df):
-            sev_col = list(raw.columns).index("severity")
-            for row in ws.iter_rows(min_row=2):
-                fill = FILLS.get(row[sev_col].value)
-                if fill:
-                    for c in row:
-                        c.fill = PatternFill("solid", fgColor=fill)
+            for row, severity in zip(ws.iter_rows(min_row=2), raw["severity"]):
+                for c in row:
+                    c.fill = PatternFill("solid", fgColor=FILLS[str(severity)])
         if matrix:
             for row in ws.iter_rows(min_row=2, min_col=2):
                 for c in row:

@@ -7,15 +7,10 @@ import io
 from importlib import resources
 
 from ..brief import issue_points
-from ..checks import ISSUE_LABELS
 from ..comparison import Comparison
 from ..cost import COST_NOTE, UNKNOWN, cost_rows, term_text
-from ..expected import labels as expected_labels
-from ..frames import TERM_LABELS, UNRANKED
-from ..model import TERM_KEYS
-from ..playbook import STATUS_CN
-from ..rules import SEVERITY_CN, rulebook
-from ..taxonomy import load_taxonomy
+from ..model import TERM_KEYS, Analysis
+from ..vocabulary import UNRANKED, severity_rank
 from . import charts, webfont
 
 CHART_TITLES = {"heatmap": "条款偏向热力图", "risk": "风险分（按严重程度叠加）", "terms": "商务条款对比",
@@ -37,8 +32,7 @@ def png_base64(fig) -> str:
 
 
 def context(comp: Comparison, figures: dict | None = None) -> dict:
-    book = rulebook()
-    tax = load_taxonomy()
+    words = comp.words
     figures = figures if figures is not None else {k: fn(comp) for k, fn in charts.CHARTS.items()}
     ranking = []
     for rank, name, score in comp.ranking():
@@ -56,25 +50,26 @@ def context(comp: Comparison, figures: dict | None = None) -> dict:
             cells.append({"colour": _colour(cell.score, bool(cell.clause_ids)), "findings": len(cell.findings),
                           "clauses": [{"label": a.clause(i).label or "（无编号）", "text": a.clause(i).text}
                                       for i in cell.clause_ids]})
-        matrix.append({"label": tax.label(cat), "cells": cells})
-    details = [_details(comp, i, n, book) for i, n in enumerate(comp.names)]
-    d = book.defaults
+        matrix.append({"label": words.category(cat), "cells": cells})
+    details = [_details(comp, i, n) for i, n in enumerate(comp.names)]
+    d = words.scoring
     return {
         "vendors": list(comp.names), "ranking": ranking,
         "charts": [{"title": CHART_TITLES[k], "data": png_base64(fig)} for k, fig in figures.items()],
-        "warnings": [{"vendor": n, "code": ISSUE_LABELS.get(i.code, i.code), "message": i.message} for n in comp.names
+        "warnings": [{"vendor": n, "code": words.issue(i.code), "message": i.message} for n in comp.names
                      for i in comp.analysis(n).issues],
-        "term_labels": [TERM_LABELS[k] for k in TERM_KEYS],
+        "term_labels": [words.terms[k] for k in TERM_KEYS],
         "terms": [{"name": n, "values": [term_text(comp.analysis(n).terms, k) for k in TERM_KEYS]}
                   for n in comp.names],
         "positions": _positions(comp),
         "cost": cost_rows(comp.costs), "cost_note": COST_NOTE, "unknown": UNKNOWN,
-        "severities": [(k, SEVERITY_CN[k]) for k in ("high", "medium", "low")],
-        "flags": [(code, f.label) for code, f in book.flags.items() if f.kind == "finding"],
-        "matrix": matrix, "details": details,
+        "severities": list(words.severities.items()),
+        "flags": [(code, words.flag(code)) for code in words.findings],
+        "categories": [(code, words.category(code)) for code in comp.categories],
+        "matrix": matrix, "details": details, "overview": [f for v in details for f in v["findings"]],
         "weights": d["severity_weights"], "mutual": d["mutual_factor"], "offset": d["protection_offset"],
         "missing_weight": d["missing_term_weight"], "unranked": dict(comp.unranked),
-        "scale": d["risk_scale"], "screen": d["penalty_screen_pct"],
+        "scale": f"{d['risk_scale']:g}", "screen": f"{d['penalty_screen_pct']:g}",
     }
 
 
@@ -88,32 +83,58 @@ def _positions(comp: Comparison) -> dict:
 
 def _position_cell(comp: Comparison, name: str, k: int) -> dict:
     p = comp.positions[name][k]
-    return {"status": p.status.lower(), "text": STATUS_CN[p.status], "title": " ".join(x for x in (p.clause, p.quote,
+    return {"status": p.status.lower(), "text": comp.words.statuses[p.status], "title": " ".join(x for x in (p.clause, p.quote,
                                                                                                   p.detail) if x)}
 
 
-def _details(comp: Comparison, index: int, name: str, book) -> dict:
+def _details(comp: Comparison, index: int, name: str) -> dict:
     """One vendor's section: its distinct issues (each with all its places), protections,
-    missing terms and contradictions."""
-    a = comp.analysis(name)
-    labels = expected_labels()
-    flagged = {f.clause_id for f in a.findings}
+    missing terms, contradictions and the contract's clauses with the findings' words marked."""
+    a, words = comp.analysis(name), comp.words
+    rank, flagged = comp.position(name), {f.clause_id for f in a.findings}
+    findings = [{"severity": g.severity, "severity_cn": p.severity_label, "sev_rank": severity_rank(g.severity),
+                 "label": p.label, "mutual": g.mutual, "regulatory": p.regulatory, "clause": p.clause,
+                 "quote": p.quote, "explanation": "。".join(x for x in (p.why, p.legal) if x), "ask": p.ask,
+                 "clause_id": a.findings[g.first].clause_id, "order": _order(a, a.findings[g.first].clause_id),
+                 "flag": g.code, "category": p.category, "category_cn": words.category(p.category),
+                 "vendor": name, "vendor_index": index, "vendor_rank": rank}
+                for g, p in issue_points(comp, name)]
     return {
         "index": index, "name": name, "score": f"{a.risk_score:g}", "source": a.document.source,
-        "unranked": comp.unranked.get(name, ""),
-        # each issue once: its clause quoted once, then why, the legal basis and the ask
-        "findings": [{"severity": g.severity, "severity_cn": SEVERITY_CN[g.severity], "label": p.label,
-                      "mutual": g.mutual, "regulatory": p.regulatory, "clause": p.clause, "quote": p.quote,
-                      "explanation": "。".join(x for x in (p.why, p.legal) if x),
-                      "ask": p.ask, "clause_id": a.findings[g.first].clause_id, "flag": g.code}
-                     for g, p in issue_points(comp, name)],
-        "clauses": [{"id": c.id, "label": c.label, "text": c.text, "flagged": c.id in flagged} for c in a.clauses],
-        "protections": [f"{book.label(g.code)}（{'、'.join(a.clause(c).label or c for c in g.clause_ids)}）："
+        "unranked": comp.unranked.get(name, ""), "findings": findings,
+        "clauses": [{"id": c.id, "label": c.label, "parts": _marked(a, c), "flagged": c.id in flagged}
+                    for c in a.clauses],
+        "protections": [f"{words.flag(g.code)}（{'、'.join(a.clause(c).label or c for c in g.clause_ids)}）："
                         f"{a.protections[g.first].quote}" for g in comp.kept[name]],
-        "missing": [labels[m] for m in a.missing],
+        "missing": [words.expected[m] for m in a.missing],
         "contradictions": [{"label": k.label, "first": a.clause(k.first).label, "first_quote": k.first_quote,
                             "second": a.clause(k.second).label, "second_quote": k.second_quote}
                            for k in a.contradictions]}
+
+
+def _order(a: Analysis, clause_id: str) -> int:
+    return next(k for k, c in enumerate(a.clauses) if c.id == clause_id)
+
+
+def _marked(a: Analysis, clause) -> list[tuple[str, bool]]:
+    """A clause's text as (piece, marked) pieces: the words its findings quote are marked."""
+    pieces, at = [], 0
+    for start, end in sorted(_span(a, clause, f) for f in a.findings if f.clause_id == clause.id):
+        start = max(start, at)
+        if end > start:
+            pieces += [(clause.text[at:start], False), (clause.text[start:end], True)]
+            at = end
+    return [p for p in pieces + [(clause.text[at:], False)] if p[0]]
+
+
+def _span(a: Analysis, clause, finding) -> tuple[int, int]:
+    """Where a finding's quote sits in its clause's text: by the offsets where they fit the
+    source, else where the quote is found (nowhere: an empty span)."""
+    text = a.document.text
+    if text[clause.start:clause.end] == clause.text and text[finding.start:finding.end] == finding.quote:
+        return max(finding.start, clause.start) - clause.start, min(finding.end, clause.end) - clause.start
+    i = clause.text.find(finding.quote)
+    return (i, i + len(finding.quote)) if i >= 0 else (0, 0)
 
 
 def render_html(comp: Comparison, figures: dict | None = None) -> str:

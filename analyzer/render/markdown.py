@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 from ..brief import NOTHING_FOUND, SECTIONS, Brief
-from ..checks import ISSUE_LABELS
-from ..comparison import SEVERITY_RANK, Comparison
+from ..comparison import Comparison
 from ..cost import COST_NOTE, cost_rows, term_text
-from ..frames import TERM_LABELS, UNRANKED
 from ..model import TERM_KEYS
-from ..rules import SEVERITY_CN, rulebook
-from ..taxonomy import load_taxonomy
+from ..vocabulary import MUTUAL, REGULATORY, SEVERITY_ORDER, UNRANKED, severity_rank
 from .safe import md
 
 
@@ -19,21 +16,20 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def comparison_md(comp: Comparison) -> str:
-    book = rulebook()
-    tax = load_taxonomy()
+    words = comp.words
     lines = ["# 供应商合同风险对比", "",
              f"比较了 {len(comp.names)} 份合同。风险分 0–100，越高越不利于客户。", "", "## 风险排名", ""]
     rows = []
     for rank, name, score in comp.ranking():
         a, n = comp.analysis(name), comp.counts(name)
-        counts = "/".join(str(n[s]) for s in ("high", "medium", "low"))
+        counts = "/".join(str(n[s]) for s in SEVERITY_ORDER)
         rows.append([str(rank or UNRANKED), md(name, table=True), f"{score:g}", counts,
                      str(n["protections"]), str(n["missing"]), str(n["document_issues"]),
                      md(a.document.source, table=True)])
     lines += _table(["排名", "供应商", "风险分", "高/中/低", "保护条款", "缺失条款", "文件问题", "文件"], rows)
     lines += [f"- 未排名：{md(n, line=True)}：{why}" for n, why in comp.unranked.items()]
     lines += ["", "## 商务条款", ""]
-    lines += _table(["供应商"] + [TERM_LABELS[k] for k in TERM_KEYS],
+    lines += _table(["供应商"] + [words.terms[k] for k in TERM_KEYS],
                     [[md(n, table=True)] + [term_text(comp.analysis(n).terms, k) for k in TERM_KEYS]
                      for n in comp.names])
     rows = cost_rows(comp.costs)
@@ -43,7 +39,7 @@ def comparison_md(comp: Comparison) -> str:
     lines += ["", "## 条款类别 × 供应商", "", "每格：风险发现数 · 条款数；— 表示合同未涉及。", ""]
     rows = []
     for cat in comp.categories:
-        row = [tax.label(cat)]
+        row = [words.category(cat)]
         for n in comp.names:
             cell = comp.matrix[(cat, n)]
             row.append("—" if not cell.clause_ids else f"{len(cell.findings)} · {len(cell.clause_ids)}")
@@ -52,18 +48,18 @@ def comparison_md(comp: Comparison) -> str:
     issues = [(n, i) for n in comp.names for i in comp.analysis(n).issues]
     if issues:
         lines += ["", "## 文件问题（请先核实文本）", ""]
-        lines += [f"- **{md(n, line=True)}**：{ISSUE_LABELS.get(i.code, i.code)}：{md(i.message)}" for n, i in issues]
+        lines += [f"- **{md(n, line=True)}**：{words.issue(i.code)}：{md(i.message)}" for n, i in issues]
     lines += ["", "## 各供应商的风险发现", ""]
     for n in comp.names:
         a = comp.analysis(n)
         lines += [f"### {md(n, line=True)}", ""]
         if not a.findings:
             lines += [NOTHING_FOUND, ""]
-        for g in sorted(comp.issues[n], key=lambda g: SEVERITY_RANK[g.severity]):
+        for g in sorted(comp.issues[n], key=lambda g: severity_rank(g.severity)):
             f = a.findings[g.first]
-            mutual = "（双方对等）" if g.mutual else "（法定义务，不计分）" if f.regulatory else ""
+            mutual = f"（{MUTUAL}）" if g.mutual else f"（{REGULATORY}）" if f.regulatory else ""
             places = "、".join(a.clause(c).label or c for c in g.clause_ids)
-            lines.append(f"- **{SEVERITY_CN[g.severity]}** {md(book.label(g.code))}{mutual}，"
+            lines.append(f"- **{words.severity(g.severity)}** {md(words.flag(g.code))}{mutual}，"
                          f"{md(places)}：「{md(comp.quote(n, f))}」")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -83,7 +79,7 @@ def brief_md(b: Brief) -> str:
     if not b.points:
         lines += [NOTHING_FOUND, ""]
     for k, p in enumerate(b.points, 1):
-        lines += [f"### {k}. {md(p.label, line=True)}（{SEVERITY_CN[p.severity]}）{'· 双方对等' if p.mutual else ''}", "",
+        lines += [f"### {k}. {md(p.label, line=True)}（{p.severity_label}）{'· ' + MUTUAL if p.mutual else ''}", "",
                   f"- **条款**：{md(p.clause)}", f"- **原文**：「{md(p.quote)}」", f"- **为什么重要**：{md(p.why)}。"]
         if p.legal:
             lines.append(f"- **法律依据**：{md(p.legal)}")

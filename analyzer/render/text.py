@@ -1,49 +1,56 @@
-"""A readable outline of one analysis for the terminal."""
+"""A readable outline of one analysis for the terminal, in Chinese."""
 from __future__ import annotations
 
-from ..checks import ISSUE_LABELS
-from ..expected import labels as expected_labels
 from ..model import Analysis
-from ..rules import SEVERITY_CN, rulebook
-from ..taxonomy import load_taxonomy
+from ..vocabulary import MUTUAL, REGULATORY, Vocabulary, severity_rank, vocabulary
 
 
-def outline(a: Analysis) -> str:
-    p, book, tax = a.parties, rulebook(), load_taxonomy()
-    lines = [f"== {a.document.source}  (risk {a.risk_score:g}/100)",
-             f"vendor   {p.vendor_role or '?'}: {a.vendor or '—'}",
-             f"customer {p.customer_role or '?'}: {a.customer or '—'}",
-             f"roles    {p.role_evidence or 'not found'}"]
+def outline(a: Analysis, words: Vocabulary | None = None) -> str:
+    """The analysis as lines a person reads: parties, terms, document issues, clauses, findings,
+    protections, missing terms, contradictions and the model's second opinion."""
+    w = words or vocabulary()
+    p = a.parties
+    lines = [f"== {a.document.source}（风险分 {a.risk_score:g}/100）",
+             f"供应商 {p.vendor_role or '?'}：{a.vendor or '—'}",
+             f"客户   {p.customer_role or '?'}：{a.customer or '—'}",
+             f"依据   {p.role_evidence or '未找到'}"]
     if a.document.metadata.get("summary"):
-        lines.append("note     the file wraps the original in a note; only the original is analyzed")
-    stated = ", ".join(f"{k}={v:g}" for k, v in a.terms.values().items() if v is not None)
-    lines.append(f"terms    {stated or 'none stated'}")
+        lines.append("说明   文件把原文包在一段摘要说明里；只分析原文")
+    stated = "，".join(f"{w.terms[k]} {v:g}" for k, v in a.terms.values().items() if v is not None)
+    lines.append(f"商务条款 {stated or '未约定'}")
     if a.issues:
-        lines.append("document issues:")
-        lines += [f"  ! {ISSUE_LABELS.get(i.code, i.code)}: {i.message}" for i in a.issues]
-    lines.append("clauses:")
-    for c in a.clauses:
-        indent = "  " * (c.level + 1)
-        head = c.text.replace("\n", " ")
-        head = head if len(head) <= 60 else head[:60] + "…"
-        lines.append(f"{indent}{c.id} [{tax.label(c.category)}] {head}")
-    if a.findings:
-        lines.append("findings:")
-        for f in sorted(a.findings, key=lambda f: ("high", "medium", "low").index(f.severity)):
-            mutual = ("（双方对等）" if f.mutual else "") + ("（法定义务，不计分）" if f.regulatory else "")
-            lines.append(f"  - {SEVERITY_CN[f.severity]} {book.label(f.flag)}{mutual} @{f.clause_id}: {f.quote[:70]}")
+        lines.append("文件问题：")
+        lines += [f"  ! {w.issue(i.code)}：{i.message}" for i in a.issues]
+    lines.append("条款：")
+    lines += [_clause_line(c, w) for c in a.clauses]
+    lines += _findings(a, w)
     if a.protections:
-        lines.append("protections:")
-        lines += [f"  + {book.label(p.code)} @{p.clause_id}: {p.quote[:70]}" for p in a.protections]
+        lines.append("保护性条款：")
+        lines += [f"  + {w.flag(x.code)} @{x.clause_id}：{x.quote[:70]}" for x in a.protections]
     if a.missing:
-        known = expected_labels()
-        lines.append(f"missing terms (not settled by the contract): {'、'.join(known[m] for m in a.missing)}")
+        lines.append(f"缺失条款（合同未约定）：{'、'.join(w.expected[m] for m in a.missing)}")
     if a.contradictions:
-        lines.append("contradictions:")
-        lines += [f"  x {k.label} @{k.first} / @{k.second}: 「{k.first_quote[:40]}」 vs 「{k.second_quote[:40]}」"
+        lines.append("相互矛盾的条款：")
+        lines += [f"  x {k.label} @{k.first} / @{k.second}：「{k.first_quote[:40]}」与「{k.second_quote[:40]}」"
                   for k in a.contradictions]
     if a.second_opinion:
-        lines.append("second opinion (the learned model alone; review before relying on it):")
-        lines += [f"  ? {book.label(getattr(o, 'flag', None) or o.code)} {o.confidence:.0%} @{o.clause_id}: {o.quote[:70]}"
+        lines.append("模型的第二意见（仅供复核，不计分）：")
+        lines += [f"  ? {w.flag(getattr(o, 'flag', None) or o.code)} {o.confidence:.0%} @{o.clause_id}：{o.quote[:70]}"
                   for o in a.second_opinion]
     return "\n".join(lines) + "\n"
+
+
+def _clause_line(c, w: Vocabulary) -> str:
+    head = c.text.replace("\n", " ")
+    head = head if len(head) <= 60 else head[:60] + "…"
+    return f"{'  ' * (c.level + 1)}{c.id} [{w.category(c.category)}] {head}"
+
+
+def _findings(a: Analysis, w: Vocabulary) -> list[str]:
+    if not a.findings:
+        return []
+    lines = ["风险发现："]
+    for f in sorted(a.findings, key=lambda f: severity_rank(f.severity)):
+        note = (f"（{MUTUAL}）" if f.mutual else "") + (f"（{REGULATORY}）" if f.regulatory else "")
+        lines.append(f"  - {w.severity(f.severity)} {w.flag(f.flag)}{note} @{f.clause_id}：{f.quote[:70]}")
+    return lines
