@@ -104,6 +104,12 @@ def test_report_in_a_real_browser(tmp_path, sample_paths):
         assert target.is_visible() and target.locator("mark").count() >= 1
         assert target.locator("mark").first.is_visible()
         page.screenshot(path=str(tmp_path / "report.png"), full_page=False)
+        # printed to PDF, the Chinese is text in the page's own font
+        import pdfplumber
+        (tmp_path / "report.pdf").write_bytes(page.pdf(format="A4"))
+        with pdfplumber.open(tmp_path / "report.pdf") as pdf:
+            first = pdf.pages[0].extract_text() or ""
+            assert "供应商合同风险对比" in first and len(pdf.pages) > 3
         # a phone: the page itself never scrolls sideways (wide tables and charts scroll in place),
         # and no table header is squeezed to one character per line
         phone = browser.new_page(viewport={"width": 390, "height": 844})

@@ -48,7 +48,8 @@ def context(comp: Comparison, figures: dict | None = None) -> dict:
             cell = comp.matrix[(cat, n)]
             a = comp.analysis(n)
             cells.append({"colour": _colour(cell.score, bool(cell.clause_ids)), "findings": len(cell.findings),
-                          "clauses": [{"label": a.clause(i).label or "（无编号）", "text": a.clause(i).text}
+                          "clauses": [{"label": a.clause(i).label or "（无编号）", "text": a.clause(i).text,
+                                       "anchor": f"v{comp.names.index(n)}-{i}"}
                                       for i in cell.clause_ids]})
         matrix.append({"label": words.category(cat), "cells": cells})
     details = [_details(comp, i, n) for i, n in enumerate(comp.names)]
