@@ -47,9 +47,13 @@ def _pd():
     return pd
 
 
+def _records(spec, items, a: Analysis, vendor: str | None):
+    """One row per item, the vendor first, then the record's columns (``records``)."""
+    return _pd().DataFrame(records.rows(spec, items, a, vendor=vendor or a.name), columns=["vendor"] + records.names(spec))
+
+
 def clauses(a: Analysis, vendor: str | None = None):
-    return _pd().DataFrame(records.rows(records.CLAUSE, a.clauses, a, vendor=vendor or a.name),
-                           columns=["vendor"] + records.names(records.CLAUSE))
+    return _records(records.CLAUSE, a.clauses, a, vendor)
 
 
 def findings(a: Analysis, vendor: str | None = None, words: Vocabulary | None = None):
@@ -57,8 +61,7 @@ def findings(a: Analysis, vendor: str | None = None, words: Vocabulary | None = 
     restate one point share it), ``regulatory`` marks a restated legal duty."""
     w = words or vocabulary()
     issue_of = {i: k + 1 for k, g in enumerate(group(a.findings)) for i in g.members}
-    df = _pd().DataFrame(records.rows(records.FINDING, a.findings, a, vendor=vendor or a.name),
-                         columns=["vendor"] + records.names(records.FINDING))
+    df = _records(records.FINDING, a.findings, a, vendor)
     df.insert(1, "issue", [issue_of[i] for i in range(len(a.findings))])
     df.insert(df.columns.get_loc("flag") + 1, "label", [w.flag(f.flag) for f in a.findings])
     return with_severity_order(df)
@@ -72,10 +75,8 @@ def with_severity_order(df):
 
 
 def protections(a: Analysis, vendor: str | None = None, words: Vocabulary | None = None):
-    w = words or vocabulary()
-    df = _pd().DataFrame(records.rows(records.PROTECTION, a.protections, a, vendor=vendor or a.name),
-                         columns=["vendor"] + records.names(records.PROTECTION))
-    df.insert(2, "label", [w.flag(p.code) for p in a.protections])
+    df = _records(records.PROTECTION, a.protections, a, vendor)
+    df.insert(2, "label", [(words or vocabulary()).flag(p.code) for p in a.protections])
     return df
 
 
@@ -108,10 +109,8 @@ def contradictions(a: Analysis, vendor: str | None = None):
 
 
 def issues(a: Analysis, vendor: str | None = None, words: Vocabulary | None = None):
-    w = words or vocabulary()
-    df = _pd().DataFrame(records.rows(records.ISSUE, a.issues, a, vendor=vendor or a.name),
-                         columns=["vendor"] + records.names(records.ISSUE))
-    df.insert(2, "label", [w.issue(i.code) for i in a.issues])
+    df = _records(records.ISSUE, a.issues, a, vendor)
+    df.insert(2, "label", [(words or vocabulary()).issue(i.code) for i in a.issues])
     return df
 
 
