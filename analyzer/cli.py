@@ -12,6 +12,7 @@ import traceback
 import click
 
 from .errors import AnalyzerError, printable
+from .tokens import segmenter
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_CODES = f"""Exit codes:
@@ -146,9 +147,19 @@ FAIL_ON = click.option("--fail-on", type=click.Choice(SEVERITY_ORDER), default=N
                        help="Exit 1 when a finding of this severity or higher is found.")
 
 
+def _show_version(ctx, _param, value) -> None:
+    """--version: the analyzer's version and the segmenter it uses (named without loading it)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib import metadata
+    click.echo(f"analyzer {metadata.version('analyzer')} (segmenter: {segmenter()})")
+    ctx.exit()
+
+
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]},
              help="Compare vendors' Chinese service contracts and score one-sided terms.\n\n" + EXIT_CODES)
-@click.version_option(package_name="analyzer")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and the word segmenter in use, and exit.")
 def main():
     _configure_logging()
 

@@ -18,18 +18,29 @@ from .load import load
 from .model import Analysis, Document, evolve
 from .segment import clauses_of
 from .settings import Settings
+from .tokens import cache_dir, segmenter, tokenizer
 
 log = logging.getLogger(__name__)
 
 
-@functools.lru_cache(maxsize=4)
 def aligner(workers: int = 1):
-    """The process's fitted aligner. Its fitted state is kept in the user's cache directory,
-    keyed by the taxonomy, the user dictionary, the aligner's code and the versions of
-    scikit-learn and jieba: later processes load it instead of importing scikit-learn to fit."""
+    """The process's fitted aligner for ``workers`` rapidfuzz threads: one per value however it
+    is asked for (``aligner()`` is ``aligner(1)``), so a warm-up before forking fills the one the
+    workers use."""
+    return _cached_aligner(workers)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_aligner(workers: int):
+    return fitted_aligner(workers)
+
+
+def fitted_aligner(workers: int = 1):
+    """A fitted aligner, new at each call. Its fitted state is kept in the user's cache directory,
+    keyed by the taxonomy, the user dictionary, the aligner's code, the segmenter and the versions
+    of scikit-learn and jieba: later processes load it instead of importing scikit-learn to fit."""
     from .align import Aligner
     from .taxonomy import load_taxonomy
-    from .tokens import cache_dir, tokenizer
     a = Aligner(tokenizer=tokenizer(), workers=workers)
     folder = cache_dir()
     if folder is None:  # ANALYZER_CACHE_DIR=off: nothing kept on disk
@@ -55,6 +66,7 @@ def _aligner_key() -> str:
     here = resources.files("analyzer")
     for part in (here / "resources" / "taxonomy.yaml", here / "resources" / "userdict.txt", here / "align.py"):
         h.update(part.read_bytes())
+    h.update(segmenter().encode())
     for dist in ("scikit-learn", "jieba"):
         try:
             h.update(f"{dist} {metadata.version(dist)}".encode())

@@ -104,7 +104,7 @@ def test_a_damaged_stored_fit_is_fitted_again(tmp_path, monkeypatch):
     stored = tmp_path / "analyzer" / f"aligner-{pipeline._aligner_key()}.npz"
     stored.parent.mkdir(parents=True)
     stored.write_bytes(b"PK\x03\x04 not really a zip")
-    a = pipeline.aligner.__wrapped__()
+    a = pipeline.fitted_aligner()
     assert a.categories_ == load_taxonomy().ids
     assert Aligner(tokenizer=tokenizer()).load_fitted(stored).categories_ == a.categories_  # stored anew
 

@@ -1,11 +1,21 @@
-"""Normalization and the clause tree: every numbering form, offsets, furniture, wrapping."""
+"""Normalization, the clause tree (every numbering form, offsets, furniture, wrapping) and word
+segmentation (the compiled segmenter reads as jieba reads; jieba where it is missing)."""
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings, strategies as st
 
+from analyzer import pipeline, tokens
 from analyzer.checks import numbering_anomaly
+from analyzer.cli import main
 from analyzer.normalize import fold, normalize
 from analyzer.segment import clauses_of, parse_marker
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("line, style, number, value", [
@@ -166,3 +176,92 @@ def test_traditional_characters_fold_to_simplified_ones_one_for_one():
     assert fold(text) == "服务条款:本公司有权随时终止服务,已付费用不予退还。"
     assert len(fold(text)) == len(text)
     assert fold("著作权归乙方所有") == "著作权归乙方所有"  # a simplified text is left as it is
+
+
+# -- word segmentation ------------------------------------------------------------------------
+
+@pytest.fixture
+def without_compiled(monkeypatch):
+    """As if the compiled segmenter were not installed: importing it fails."""
+    monkeypatch.setitem(sys.modules, tokens.COMPILED, None)
+
+
+@pytest.fixture(scope="module")
+def plain_jieba():
+    """The tokenizer on plain jieba, the reference the compiled segmenter is held to."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(sys.modules, tokens.COMPILED, None)
+        tk = tokens.Tokenizer()
+    assert tk.segmenter == "jieba"
+    return tk
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    pytest.importorskip(tokens.COMPILED)
+    tk = tokens.Tokenizer()
+    assert tk.segmenter == tokens.COMPILED
+    return tk
+
+
+def test_without_the_compiled_segmenter_jieba_segments(without_compiled):
+    tk = tokens.Tokenizer()
+    assert tk.segmenter == "jieba" and tokens.segmenter().startswith("jieba ")
+    assert tk.words("乙方有权单方解除合同，违约金为合同总额的20%。") == ["乙方", "有权", "单方", "解除合同", "违约金",
+                                                                    "为", "合同", "总额", "的", "20%"]
+
+
+@pytest.mark.parametrize("which", ["plain_jieba", "compiled"])
+def test_the_user_dictionary_is_applied(which, request):
+    tk = request.getfixturevalue(which)
+    assert "自动续约" in tk.cut("本合同到期后自动续约一年")
+    assert "接通率" in tk.cut("乙方保证接通率不低于95%")
+
+
+def real_texts():
+    paths = sorted((ROOT / "data" / "contracts").iterdir()) + sorted((ROOT / "data" / "labeled" / "texts").iterdir())
+    return [p.read_text(encoding="utf-8") for p in paths if p.suffix in (".txt", ".md")]
+
+
+def test_the_compiled_segmenter_gives_jieba_s_tokens_on_every_real_text(compiled, plain_jieba):
+    texts = real_texts()
+    assert len(texts) > 90
+    differ = [t[:40] for t in texts if compiled.cut(t) != plain_jieba.cut(t)]
+    assert differ == []
+
+
+# characters where the two read a text differently unless told: Chinese outside U+4E00–U+9FD5,
+# runs of letters, digits and symbols (URLs, clause numbers, C++), spaces and line ends
+PIECES = st.sampled_from(["甲方", "乙方应于", "违约金", "服务费", "自动续约", "的", "在", "不可抗力", "人民法院", "合同",
+                          "www.", "example", ".com", "2.1.1", "3.5%", "C++", "AT&T", "c#", "third-party", "-", "_",
+                          "________", "#", "&", "+", "%", ".", "0", "42", "abc", "\u9fd6", "\u3400", "\U00020000",
+                          "\uf900", "\u9fa5", "\u3007", "①", "Ａ", "１", "，", "。", "（", "）", "“", " ", "\n", "\r\n",
+                          "\t", "\u3000", "\xa0"])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(PIECES, max_size=12).map("".join))
+def test_the_compiled_segmenter_reads_odd_text_as_jieba_does(compiled, plain_jieba, text):
+    assert compiled.cut(text) == plain_jieba.cut(text)
+
+
+def test_version_names_the_segmenter():
+    out = CliRunner().invoke(main, ["--version"]).output.strip()
+    assert re.fullmatch(r"analyzer \S+ \(segmenter: (rjieba|jieba) \S+\)", out)
+    assert out.endswith(f"(segmenter: {tokens.segmenter()})")
+
+
+def test_version_names_jieba_where_the_compiled_segmenter_is_missing(without_compiled):
+    assert "(segmenter: jieba " in CliRunner().invoke(main, ["--version"]).output
+
+
+def test_version_loads_no_segmenter():
+    code = ("import sys\nfrom analyzer.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('jieba', 'rjieba') if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == "[]"
+
+
+def test_aligner_is_one_cache_entry_however_asked():
+    assert pipeline.aligner() is pipeline.aligner(1) is pipeline.aligner(workers=1)
