@@ -47,49 +47,52 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def rows_of(analysis) -> dict[str, list[dict]]:
-    """One analysis as plain rows for every table."""
+def add_analysis(tables: dict[str, dict[str, list]], analysis) -> None:
+    """Add one analysis to the chunk's tables (table → column → values)."""
     a, d = analysis, analysis.document
     key = {"sha256": d.sha256, "source": d.source}
     contract = dict(key, format=d.format, vendor=a.vendor, customer=a.customer, vendor_role=a.parties.vendor_role,
                     risk_score=a.risk_score, clauses=len(a.clauses), findings=len(a.findings),
                     protections=len(a.protections), document_issues=",".join(i.code for i in a.issues),
                     **{k: v for k, v in a.terms.values().items()})
-    return {"contracts": [contract], "clauses": records.rows(records.CLAUSE, a.clauses, a, **key),
-            "findings": records.rows(records.FINDING, a.findings, a, **key),
-            "protections": records.rows(records.PROTECTION, a.protections, a, **key), "errors": []}
+    for name, value in contract.items():
+        tables["contracts"].setdefault(name, []).append(value)
+    for table, spec, items in (("clauses", records.CLAUSE, a.clauses), ("findings", records.FINDING, a.findings),
+                               ("protections", records.PROTECTION, a.protections)):
+        records.extend_columns(tables[table], spec, items, a, **key)
 
 
-def analyze_chunk(paths: list[str], settings: dict) -> dict[str, list[dict]]:
-    """Analyze a chunk of files (in a worker); bad files become error rows (an error row of an
-    internal error carries ``internal``, which is not a column of the table)."""
+def analyze_chunk(paths: list[str], settings: dict) -> dict[str, dict[str, list]]:
+    """Analyze a chunk of files (in a worker) into its tables, column by column; bad files become
+    error rows (``internal`` marks a defect of the analyzer; it is not a column of the table)."""
     done, failed = analyze_many(paths, Settings.resolve(settings))
-    out: dict[str, list[dict]] = {t: [] for t in TABLES}
+    out: dict[str, dict[str, list]] = {t: {} for t in TABLES}
     for a in done:
-        for t, rows in rows_of(a).items():
-            out[t].extend(rows)
+        add_analysis(out, a)
     path_of = {printable(p): p for p in paths}  # sources are printable; the file is opened by its path
+    errors = out["errors"]
     for f in failed:
         try:
             sha = _sha256(Path(path_of.get(f.source, f.source)))
         except OSError:
             sha = ""
-        out["errors"].append({"sha256": sha, "source": f.source, "message": f.message, "internal": f.internal})
+        for name, value in (("sha256", sha), ("source", f.source), ("message", f.message), ("internal", f.internal)):
+            errors.setdefault(name, []).append(value)
     return out
 
 
-def _counts(rows: dict[str, list[dict]]) -> dict[str, int]:
-    return {"contracts": len(rows["contracts"]), "errors": len(rows["errors"]),
-            "internal": sum(1 for r in rows["errors"] if r.get("internal"))}
+def _counts(tables: dict[str, dict[str, list]]) -> dict[str, int]:
+    return {"contracts": len(tables["contracts"].get("source", ())), "errors": len(tables["errors"].get("source", ())),
+            "internal": sum(tables["errors"].get("internal", ()))}
 
 
 def analyze_chunk_to_part(paths: list[str], settings: dict, parts: str) -> dict[str, int]:
     """Analyze a chunk in a local worker and write its part there; returns the part's counts.
 
-    Local workers share the output folder, so the rows need not travel back to the parent."""
-    rows = analyze_chunk(paths, settings)
-    _write_part(Path(parts), rows)
-    return _counts(rows)
+    Local workers share the output folder, so the tables need not travel back to the parent."""
+    tables = analyze_chunk(paths, settings)
+    _write_part(Path(parts), tables)
+    return _counts(tables)
 
 
 @dataclass(frozen=True)
@@ -123,14 +126,17 @@ def _schema(table: str):
     return pa.schema(cols)
 
 
-def _write_part(parts: Path, rows: dict[str, list[dict]]) -> None:
+def _write_part(parts: Path, tables: dict[str, dict[str, list]]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
-    shas = sorted(r["sha256"] + r["source"] for t in ("contracts", "errors") for r in rows[t])
+    shas = sorted(sha + source for t in ("contracts", "errors")
+                  for sha, source in zip(tables[t].get("sha256", ()), tables[t].get("source", ())))
     name = hashlib.sha256("\n".join(shas).encode("utf-8", "surrogatepass")).hexdigest()[:16]
     for table in TABLES:
         tmp = parts / f".{table}-{name}.parquet.tmp"
-        pq.write_table(pa.Table.from_pylist(rows[table], schema=_schema(table)), tmp)
+        schema = _schema(table)
+        columns = tables[table] or {f.name: [] for f in schema}
+        pq.write_table(pa.Table.from_pydict(columns, schema=schema), tmp)
         os.replace(tmp, parts / f"{table}-{name}.parquet")
 
 
@@ -227,11 +233,21 @@ def _merge_table(out: Path, table: str, owner: dict[str, str], size: Counter) ->
     return count
 
 
-def run(paths, out, *, jobs: int = 1, scheduler: str | None = None, chunk_size: int = 25,
+MIN_CHUNK, MAX_CHUNK = 10, 250  # files per unit of work when not given: a part's files, and the resume step
+
+
+def auto_chunk_size(files: int, workers: int) -> int:
+    """Files per unit of work: about four units per worker, so the work spreads evenly, within
+    MIN_CHUNK … MAX_CHUNK (fewer, larger parts cost less to write and to merge)."""
+    return max(MIN_CHUNK, min(MAX_CHUNK, -(-files // (4 * max(1, workers)))))
+
+
+def run(paths, out, *, jobs: int = 1, scheduler: str | None = None, chunk_size: int | None = None,
         settings: Settings | dict | None = None, progress=None, on_part=None, exclude=()) -> BatchResult:
     """Analyze every contract file under ``paths`` into Parquet tables in ``out``.
 
     ``scheduler`` is a Dask scheduler address (tcp://HOST:PORT); otherwise ``jobs`` local processes.
+    ``chunk_size``: files per unit of work (None: ``auto_chunk_size``).
     ``on_part`` is called after each part is written (tests use it to interrupt a batch);
     ``exclude`` leaves out files inside the folders (see ``pipeline.expand``); ``out`` is never
     read as input. Raises ``OutputError`` when another batch holds ``out``.
@@ -242,7 +258,8 @@ def run(paths, out, *, jobs: int = 1, scheduler: str | None = None, chunk_size: 
     parts.mkdir(parents=True, exist_ok=True)
     with _holding(out):
         todo, skipped = _todo(expand(paths, exclude, skip=(out,)), parts)
-        chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
+        size = chunk_size or auto_chunk_size(len(todo), jobs)
+        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
         settings_dict = {"vendor_role": s.vendor_role, "max_file_mb": s.max_file_mb, "workers": 1,
                          "model": s.model, "playbook": playbook.of(s.playbook)}  # a playbook read once
         tally = Counter()
@@ -254,9 +271,9 @@ def run(paths, out, *, jobs: int = 1, scheduler: str | None = None, chunk_size: 
             if on_part:
                 on_part()
 
-        def collect(rows):  # rows from a Dask worker, which may not see our disk
-            _write_part(parts, rows)
-            written(_counts(rows))
+        def collect(tables):  # tables from a Dask worker, which may not see our disk
+            _write_part(parts, tables)
+            written(_counts(tables))
 
         finished = True
         if scheduler:

@@ -357,8 +357,8 @@ def _refuse_input_as_out(paths, out) -> None:
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Folder for the Parquet tables.")
 @click.option("--jobs", type=click.IntRange(1, 256), default=1, show_default=True, help="Parallel processes.")
 @click.option("--scheduler", default=None, help="Run on a Dask cluster instead: tcp://HOST:PORT of its scheduler.")
-@click.option("--chunk-size", type=click.IntRange(1, 10000), default=25, show_default=True,
-              help="Files per unit of work.")
+@click.option("--chunk-size", type=click.IntRange(1, 10000), default=None,
+              help="Files per unit of work (default: about four units per job, 10 to 250 files each).")
 @VENDOR_ROLE
 @MAX_MB
 @EXCLUDE

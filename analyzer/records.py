@@ -74,6 +74,16 @@ def rows(spec: tuple[Column, ...], items, a: Analysis, **first) -> list[dict]:
     return [dict(first, **{c.name: c.read(item, a) for c in spec}) for item in items]
 
 
+def extend_columns(columns: dict[str, list], spec: tuple[Column, ...], items, a: Analysis, **first) -> None:
+    """Add one value per item to each of ``columns`` (name → list, created as needed): the
+    ``first`` columns (the same for every item), then the spec's. Column-wise, for Arrow."""
+    items = list(items)
+    for name, value in first.items():
+        columns.setdefault(name, []).extend([value] * len(items))
+    for c in spec:
+        columns.setdefault(c.name, []).extend([c.read(item, a) for item in items])
+
+
 def arrow_fields(spec: tuple[Column, ...]) -> list[tuple[str, Any]]:
     """(name, Arrow type) per column, for a Parquet schema."""
     import pyarrow as pa

@@ -271,3 +271,16 @@ def test_the_output_folder_inside_the_input_is_not_read(corpus, tmp_path):
     (src / "out" / "parts" / "stray.txt").write_bytes(next(corpus.glob("0_*")).read_bytes())
     result = batch.run([src], src / "out", jobs=1, chunk_size=8)
     assert result.analyzed == 15 and result.failed == 1
+
+
+def test_units_of_work_spread_over_the_workers_within_bounds():
+    assert batch.auto_chunk_size(100, 2) == 13
+    assert batch.auto_chunk_size(10_000, 2) == batch.MAX_CHUNK
+    assert batch.auto_chunk_size(5, 2) == batch.MIN_CHUNK
+    assert batch.auto_chunk_size(0, 1) == batch.MIN_CHUNK
+
+
+def test_default_units_give_the_same_tables(corpus, reference, tmp_path):
+    result = batch.run([corpus], tmp_path, jobs=2)
+    assert result.analyzed == 15 and len(list((tmp_path / "parts").glob("contracts-*.parquet"))) == 2
+    assert_same(reference, tables(tmp_path))
