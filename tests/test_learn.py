@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from analyzer.learn import Example, Model, Vocabulary, fit, packaged, second_opinion, tokens
+from analyzer.learn import Example, Model, Vocabulary, features, fit, packaged, second_opinion, tokens
 from analyzer.reading import read
 
 from .conftest import LABELED, ROOT
@@ -47,7 +47,7 @@ def test_fit_save_and_load_round_trip(tmp_path):
     with np.load(tmp_path / "model.npz", allow_pickle=False) as z:  # plain arrays, no pickle
         assert set(z.files) == {"coef", "intercept", "platt", "idf"}
     loaded = Model.load(tmp_path)
-    docs = [tokens(read(t)) for t in ("服务商有权随时解除本合同。", "客户应按时付款。")]
+    docs = [features(read(t)) for t in ("服务商有权随时解除本合同。", "客户应按时付款。")]
     assert np.allclose(loaded.confidence(docs), model.confidence(docs), atol=1e-6)
     high, low = loaded.confidence(docs)[:, 0]
     assert high > 0.5 > low
@@ -113,3 +113,13 @@ def test_the_second_opinion_as_a_dataframe(sample_paths):
     df = a.second_opinion
     assert list(df.columns) == ["vendor", "kind", "code", "label", "confidence", "clause_id", "clause", "quote"]
     assert len(df) == len(a.model.second_opinion)
+
+
+def test_the_fast_features_are_the_tokens_terms(sample_analyses):
+    """The n-gram automaton finds exactly the vocabulary terms that the token lists hold."""
+    vocab = packaged().vocabulary
+    clauses = [c for a in sample_analyses for c in a.clauses if c.reading is not None]
+    assert len(clauses) > 100
+    for c in clauses:
+        want = sorted(i for i in map(vocab.terms.get, tokens(c.reading)) if i is not None)
+        assert sorted(vocab.ids(*features(c.reading)).tolist()) == want, c.id

@@ -88,7 +88,7 @@ def test_benchmark_command_runs(tmp_path):
 def test_judgement_commands_and_figures(tmp_path):
     """The README's judgement commands run, the cross-validation prints the figures the README
     states, and the packaged model is what the refit command makes from the repo's data."""
-    from analyzer.learn import Model, packaged, tokens
+    from analyzer.learn import Model, features, packaged
     from analyzer.reading import read
     cmds = sh_block("## How well it judges")
     text = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -105,7 +105,7 @@ def test_judgement_commands_and_figures(tmp_path):
                 if line.startswith(("rules:", "model:", "rules + model:")):
                     assert line.split(":", 1)[1].strip().split(" | document")[0] in text, line
     refit = Model.load(tmp_path)
-    docs = [tokens(read(t)) for t in ("服务商有权随时终止本协议。", "客户应按月付款。", "服务商对此不承担责任。")]
+    docs = [features(read(t)) for t in ("服务商有权随时终止本协议。", "客户应按月付款。", "服务商对此不承担责任。")]
     assert refit.codes == packaged().codes
     assert np.allclose(refit.confidence(docs), packaged().confidence(docs), atol=1e-6)
 
