@@ -15,6 +15,7 @@ from .contradictions import DOCUMENT_KINDS, Contradiction, in_clauses
 from .model import Clause, DocumentIssue, Parties
 from .normalize import Text, fold
 from .numerals import CAPITALS_THEN_FIGURE, FIGURE_THEN_CAPITALS, parse_amount
+from .segment import parse_marker
 
 MONEY_UNIT = re.compile(r"[元圆块角分]")
 UNDERSCORES = re.compile(r"_{3,}|＿{2,}")
@@ -136,16 +137,18 @@ def numbering_anomaly(clauses, parties=None) -> list[DocumentIssue]:
 
 
 def _value(c: Clause) -> int | None:
-    from .segment import parse_marker
     m = parse_marker(c.text)
     return m.value if m else None
 
 
-def conflicting_clauses(clauses, parties: Parties | None = None) -> list[DocumentIssue]:
-    """Two forums, renewal rules that disagree (see ``contradictions``), each with both quotes."""
+def conflicting_clauses(clauses, parties: Parties | None = None, *,
+                        found: list[Contradiction] | None = None) -> list[DocumentIssue]:
+    """Two forums, renewal rules that disagree (see ``contradictions``), each with both quotes;
+    ``found``: the clauses' contradictions when they are known already (``in_clauses``)."""
     by_id = {c.id: c for c in clauses}
+    found = in_clauses(clauses, parties) if found is None else found
     return [DocumentIssue("conflicting_clauses", contradiction_message(k, by_id))
-            for k in in_clauses(clauses, parties) if k.kind in DOCUMENT_KINDS]
+            for k in found if k.kind in DOCUMENT_KINDS]
 
 
 def contradiction_message(k: Contradiction, by_id) -> str:
@@ -219,11 +222,14 @@ def _around(clean: Text, offset: int, n: int = 10) -> str:
 ISSUE_LABELS = {"not_chinese": "非中文文本", "hidden_characters": "隐藏字符", "amount_mismatch": "金额大小写不一致",
                 "party_mismatch": "当事人名称不一致", "blank_fields": "有未填写的空白", "truncated": "文本不完整",
                 "numbering_anomaly": "条款编号异常", "conflicting_clauses": "条款相互矛盾"}
-CHECKS = (language, amount_mismatch, party_mismatch, blank_fields, truncated, numbering_anomaly, conflicting_clauses)
+CHECKS = (language, amount_mismatch, party_mismatch, blank_fields, truncated, numbering_anomaly)
 
 
-def check(clauses: tuple[Clause, ...], parties: Parties, *, clean: Text | None = None) -> tuple[DocumentIssue, ...]:
-    """All document issues, in the order of CHECKS; given the clean text the clauses come from,
-    first whether the source hid characters."""
+def check(clauses: tuple[Clause, ...], parties: Parties, *, clean: Text | None = None,
+          contradictions: list[Contradiction] | None = None) -> tuple[DocumentIssue, ...]:
+    """All document issues, in the order of CHECKS, then the clauses that contradict each other
+    (``contradictions``: those of ``in_clauses`` when known already); given the clean text the
+    clauses come from, first whether the source hid characters."""
     hidden = hidden_characters(clean) if clean is not None else []
-    return tuple(hidden) + tuple(i for fn in CHECKS for i in fn(clauses, parties))
+    return (tuple(hidden) + tuple(i for fn in CHECKS for i in fn(clauses, parties))
+            + tuple(conflicting_clauses(clauses, parties, found=contradictions)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .literals import SEPARATOR, gate
 from .model import Clause, Finding, Parties, Protection
 from .score import reading_of
 from .terms import stated_terms, stated_totals
@@ -27,6 +28,9 @@ NO_RENEW = re.compile(r"视为(?:不再|不|放弃)续(?:约|签|订|展)|不再
 CUSTOMER_ENDS = re.compile(r"甲方[^。；]{0,12}(?:提前|选择|申请|要求|单方)?[^。；]{0,4}(?:终止|解除|停用|退出)")
 AT_WILL = re.compile(r"随时|任意|无需(?:任何)?理由|提前[^。；]{0,8}(?:书面)?通知[^。；]{0,8}(?:终止|解除)")
 NO_EARLY_EXIT = re.compile(r"甲方[^。；]{0,10}(?:不得|不能|无权|不可)[^。；]{0,6}(?:提前|单方|擅自)?(?:终止|解除)")
+
+# renewal rules are rare: the clauses are read for them only when the contract holds their words
+MAY_AUTO_RENEW, MAY_NO_RENEW = gate(AUTO_RENEW), gate(NO_RENEW)
 
 KINDS = {"forum": "争议解决地约定不一致", "renewal": "续约约定相互矛盾", "amount": "合同金额前后不一致",
          "term": "合同期限前后不一致", "refund": "退款约定相互矛盾（同为甲方提前终止，一处退款、一处不退）",
@@ -73,15 +77,17 @@ def in_clauses(clauses, parties: Parties | None = None) -> list[Contradiction]:
     forums: dict[str, tuple[Clause, str]] = {}
     renew = no_renew = None
     body = [c for c in clauses if c.style != "signature"]
-    for c in body:
-        v = reading_of(c, parties).view.text
+    views = [reading_of(c, parties).view.text for c in body]
+    joined = SEPARATOR.join(views)  # no word of a gate holds the separator
+    renewals, endings = MAY_AUTO_RENEW(joined), MAY_NO_RENEW(joined)
+    for c, v in zip(body, views):
         for m in FORUM.finditer(v):
             key = forum_key(m.group("where"), m.group("kind"))
             if key and key not in forums:
                 forums[key] = (c, _sentence(c, parties, m.start(), m.end()))
-        if renew is None and (m := AUTO_RENEW.search(v)) and not NOT_RENEWED.search(v):
+        if renew is None and renewals and (m := AUTO_RENEW.search(v)) and not NOT_RENEWED.search(v):
             renew = (c, _sentence(c, parties, m.start(), m.end()))
-        if no_renew is None and (m := NO_RENEW.search(v)):
+        if no_renew is None and endings and (m := NO_RENEW.search(v)):
             no_renew = (c, _sentence(c, parties, m.start(), m.end()))
     out = []
     places = list(forums.values())
@@ -137,6 +143,9 @@ def in_rights(clauses, parties: Parties | None, findings: tuple[Finding, ...],
     return out
 
 
-def find(clauses, parties: Parties | None, findings, protections) -> tuple[Contradiction, ...]:
-    """Every contradiction of a contract, the clause-only kinds first."""
-    return tuple(in_clauses(clauses, parties) + in_rights(clauses, parties, findings, protections))
+def find(clauses, parties: Parties | None, findings, protections, *,
+         known: list[Contradiction] | None = None) -> tuple[Contradiction, ...]:
+    """Every contradiction of a contract, the clause-only kinds first (``known``: those of
+    ``in_clauses`` when found already)."""
+    first = in_clauses(clauses, parties) if known is None else known
+    return tuple(first + in_rights(clauses, parties, findings, protections))

@@ -97,10 +97,12 @@ def fold_table() -> dict[int, str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _foldable() -> tuple[re.Pattern, dict[str, str]]:
-    """The characters that fold, as one character class, and what each folds to."""
+def _foldable() -> tuple[re.Pattern, dict[str, str], frozenset[str]]:
+    """The characters that fold, as one character class; what each folds to; and those that fold
+    to another foldable character (⾒ → 見, which itself folds to 见)."""
     table = {chr(o): f for o, f in fold_table().items()}
-    return re.compile("[" + "".join(map(re.escape, sorted(table))) + "]"), table
+    chained = frozenset(ch for ch, f in table.items() if f in table)
+    return re.compile("[" + "".join(map(re.escape, sorted(table))) + "]"), table, chained
 
 
 SPACE = re.compile(r"\s+")
@@ -141,12 +143,21 @@ def squash(text: str | None) -> str:
     return SPACE.sub("", text or "")
 
 
+# how many folded strings are kept: a text, its lines and its clauses are folded by several stages
+FOLD_CACHE = 1024
+
+
+@functools.lru_cache(maxsize=FOLD_CACHE)
 def fold(text: str) -> str:
     """Full-width to half-width, compatibility forms to plain ones and traditional characters to
     simplified ones; same length as the input."""
-    # a scan for the few foldable characters beats str.translate, which looks up every character
-    pattern, table = _foldable()
-    return pattern.sub(lambda m: table[m.group(0)], text)
+    pattern, table, chained = _foldable()
+    found = set(pattern.findall(text))
+    if found & chained:  # each character is folded once: ⾒ to 見, never on to 见
+        return pattern.sub(lambda m: table[m.group(0)], text)
+    for ch in found:  # a text holds few distinct foldable characters: each is replaced throughout at once
+        text = text.replace(ch, table[ch])
+    return text
 
 
 def _lines(text: str) -> list[tuple[int, str]]:

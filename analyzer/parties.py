@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .errors import SettingsError
+from .literals import gate
 from .model import Parties, ROLE_CHOICES
 from .normalize import fold, squash
 from .taxonomy import resource_yaml
@@ -89,6 +90,8 @@ def labels(lines: list[str]) -> dict[str, str | None]:
     found: dict[str, str | None] = {}
     pattern = _label_pattern()
     for line in lines:
+        if ":" not in line and "：" not in line:
+            continue  # every label ends in a colon
         line = ROLE_IN_BRACKETS.sub(r"\1方", line)
         for m in pattern.finditer(line):
             role = re.sub(r"\s", "", m.group("role"))
@@ -136,6 +139,7 @@ QUOTED_NAME = re.compile(r"[“\"「]([^”\"」，,。；\s]{2,20})[”\"」]\s
 # a definitions list: "1.中译语通科技（北京）有限公司：以下简称“甲方”。"
 DEFINITION_LINE = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、]\s*)?(?P<full>[^:：\n，,。]{2,40}?)[:：]"
                              r"[^\n]{0,60}?(?:以下简称|下称|简称)[为:：]?[“\"「](?P<short>[^”\"」\n]{1,16})[”\"」]")
+MAY_DEFINITION_LINE = gate(DEFINITION_LINE)
 
 
 PLACEHOLDER = re.compile(r"(?:[×xX*＊_＿]{2}|某某)$")
@@ -201,7 +205,7 @@ def definitions(text: str) -> list[tuple[str | None, tuple[str, ...]]]:
                 k = folded.rfind(full, start, m.start())
                 full = text[k:k + len(full)]
             out.append((full, tuple(shorts)))
-    for m in DEFINITION_LINE.finditer(folded):
+    for m in DEFINITION_LINE.finditer(folded) if MAY_DEFINITION_LINE(folded) else ():
         full = text[m.start("full"):m.end("full")].strip()
         out.append((full if _org().search(fold(full)) else None,
                     (m.group("short"),) + (() if _org().search(fold(full)) else (squash(m.group("full")),))))
@@ -228,6 +232,8 @@ PAYS = (
                rf"[^。；甲乙]{{0,12}}{FEE}"),
     re.compile(rf"(?:向|给)(?P<x>[甲乙])方(?:支付|缴纳|交纳|付清)[^。；甲乙]{{0,12}}{FEE}"),
 )
+# the words each phrase needs: a text without them is not scanned for it
+MAY_PROVIDE, MAY_PAY = tuple(map(gate, PROVIDES)), tuple(map(gate, PAYS))
 SERVICE_AFTER = re.compile(r"[^。；，,]{0,4}(?:服务|平台|系统|技术|产品|线路|号码|课程|培训|咨询|软件|网络|通信|电信)")
 
 
@@ -236,11 +242,11 @@ def detect_vendor_role(text: str, votes: Counter | None = None) -> tuple[str | N
     may bring votes of other evidence."""
     votes = Counter(votes or {})
     first: dict[str, str] = {}
-    t = re.sub(r"\s+", "", fold(text))
+    t = squash(fold(text))
     seen: set[int] = set()  # one vote per phrase, however many patterns see it
-    for weight, patterns in ((1, PROVIDES), (2, PAYS)):
-        for pat in patterns:
-            for m in pat.finditer(t):
+    for weight, patterns, gates in ((1, PROVIDES, MAY_PROVIDE), (2, PAYS, MAY_PAY)):
+        for pat, may in zip(patterns, gates):
+            for m in pat.finditer(t) if may(t) else ():
                 if m.end() in seen:
                     continue
                 seen.add(m.end())
@@ -267,17 +273,25 @@ _DEFINED = r"(?:[(（][^（()）]{0,40}[)）])?"
 # a name starts after punctuation or at a line's start, and may carry its definition in brackets
 NAME_SLOT = rf"(?<![^，,。；;：:、“”\"《》\s（()）【】［］\[\]!！?？]){_NAME}{_DEFINED}"
 AGREE = r"(?:运营方|运营者|运营商)?(?:已经|已|将)?(?:之间|共同|签署|签订|订立|达成|就)"
+# what follows the name in the phrases that open with it ("X与您…之间", "X为您提供")
+WITH_READER = rf"(?:与|和){READER}{AGREE}"
+FOR_READER = rf"(?:向|为|给){READER}提供"
 NAMED_PROVIDER = (
     re.compile(rf"{READER}(?:与|和){_NAME}{_DEFINED}{AGREE}"),
-    re.compile(rf"{NAME_SLOT}[，,]?(?:与|和){READER}{AGREE}"),
+    re.compile(rf"{NAME_SLOT}[，,]?{WITH_READER}"),
     re.compile(rf"感谢{READER}(?:选择|使用|选用){_NAME}(?:的|为|提供|[，,。])"),
-    re.compile(rf"{NAME_SLOT}(?:向|为|给){READER}提供"),
+    re.compile(rf"{NAME_SLOT}{FOR_READER}"),
     re.compile(rf"(?:购买|使用|选择){_NAME}{_DEFINED}(?:提供|运作|运营)的"),
     re.compile(rf"由{_NAME}{_DEFINED}(?:负责)?(?:研发|开发)?(?:运营|经营|提供)"),
     re.compile(rf"双方(?:为|是){_NAME}{_DEFINED}(?:与|和)[^，,。；]{{0,8}}?{READER}"),
     re.compile(rf"由{_NAME}{_DEFINED}(?:创立|创办|设立)"),
     re.compile(rf"(?:所有权|经营权|运营权)[^。；]{{0,10}}(?:归|属于){_NAME}{_DEFINED}所有"),
 )
+# for each phrase, a quick search that finds something in every text the phrase is in: for a phrase
+# that opens with a name, what follows the name; for the others, the words they need
+AFTER_THE_NAME = {NAMED_PROVIDER[1]: WITH_READER, NAMED_PROVIDER[3]: FOR_READER}
+MAY_NAME_PROVIDER = tuple(re.compile(AFTER_THE_NAME[pat]).search if pat in AFTER_THE_NAME else gate(pat)
+                          for pat in NAMED_PROVIDER)
 NOT_A_SLOT_NAME = re.compile(r"^[的之其该本此各等及与和或并]|^(?:本协议|本条款|双方|对方|他人|第三方)|^[甲乙丙]方$"
                              r"|^(?:服务|协议|条款|产品|软件|系统|内容|信息)$")  # a thing the text defines is no party
 
@@ -307,8 +321,8 @@ def named_providers(head: str, known: set[str] = frozenset()) -> list[str]:
     v = vocabulary()
     generic_words = set(v["vendor_self"] + v["customer_self"] + v["vendor_roles"] + v["customer_roles"])
     found = []
-    for pat in NAMED_PROVIDER:
-        for m in pat.finditer(head):
+    for pat, may in zip(NAMED_PROVIDER, MAY_NAME_PROVIDER):
+        for m in pat.finditer(head) if may(head) else ():
             name = _slot_name(m.group("name"))
             if (NOT_A_SLOT_NAME.search(name) or PLACEHOLDER.search(name) or "__" in name or name in generic_words
                     or name in _verbs()):
@@ -396,6 +410,7 @@ class _Side:
 def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
     """Names, roles and the words of each side (see the module docstring)."""
     folded = fold(text)
+    squeezed = squash(folded)
     first_numbered = next((i for i, c in enumerate(clauses) if c.number), len(clauses))
     head = [c.text for c in clauses[:first_numbered]]
     tail = [c.text for c in clauses if c.style == "signature"]
@@ -407,7 +422,7 @@ def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
     vendor, customer = _sides(role, names, signature, bracket_roles(head + tail))
     _definitions(defs, role, vendor, customer)
     if role is None or not vendor.names:
-        _named_provider(text, folded, defs, vendor)
+        _named_provider(text, folded, squeezed, defs, vendor)
     if role and not vendor.names:
         vendor.add(name=account_holder(text, role))
     if role is None and not any(_org().search(fold(n)) for n in vendor.names):
@@ -417,17 +432,18 @@ def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
             vendor.add(name=paid)
     if not vendor.names:
         _unnamed_vendor(text, defs, role, vendor, customer)
-    _self_references(squash(folded), role, vendor, customer)
-    vendor_name = _best_name(vendor.names, text, folded)
+    _self_references(squeezed, role, vendor, customer)
+    standing = list(STANDING_NAME.finditer(folded)) if vendor.names or customer.names else []
+    vendor_name = _best_name(vendor.names, text, standing)
     if vendor_name:
         vendor.add(words=[_core_name(squash(fold(vendor_name)), folded)])
-        vendor.add(words=brand_words(squash(folded), squash(fold(vendor_name)), vendor.words | customer.words))
+        vendor.add(words=brand_words(squeezed, squash(fold(vendor_name)), vendor.words | customer.words))
     if not evidence:
         evidence = f"the provider is named beside its reader: {vendor_name}" if vendor_name else "no provider found"
     return Parties(
-        addresses_reader=len(re.findall("[您你]", folded)) >= 3,
+        addresses_reader=folded.count("您") + folded.count("你") >= 3,
         names=names, signature_names=signature, vendor_role=role, customer_role=customer.role,
-        role_evidence=evidence, vendor_name=vendor_name, customer_name=_best_name(customer.names, text, folded),
+        role_evidence=evidence, vendor_name=vendor_name, customer_name=_best_name(customer.names, text, standing),
         vendor_words=_words(vendor.words - customer.words), customer_words=_words(customer.words),
         definitions=tuple(((f,) if f else ()) + s for f, s in defs))
 
@@ -500,7 +516,7 @@ def _definitions(defs, role, vendor: _Side, customer: _Side) -> None:
         side.add(name=full, words=shorts)
 
 
-def _named_provider(text: str, folded: str, defs, vendor: _Side) -> None:
+def _named_provider(text: str, folded: str, squeezed: str, defs, vendor: _Side) -> None:
     """Vendors named beside their reader ("您与X之间", "X为您提供"), each with its short names,
     ahead of the names found before: an organisation's name first."""
     known = {squash(fold(w)) for full, shorts in defs for w in shorts + ((full,) if full else ())}
@@ -514,16 +530,15 @@ def _named_provider(text: str, folded: str, defs, vendor: _Side) -> None:
         k = folded.find(name)
         vendor.add(name=text[k:k + len(name)] if k >= 0 else name)
     vendor.names += [n for n in earlier if n not in vendor.names]
-    _acting_group(folded, defs, vendor)
+    _acting_group(squeezed, defs, vendor)
 
 
-def _acting_group(folded: str, defs, vendor: _Side) -> None:
+def _acting_group(squeezed: str, defs, vendor: _Side) -> None:
     """When the phrase names the vendor jointly with another ("X与固守大数据有限公司为您提供"), the
     company the text defines and makes act (固守有权…) is the vendor."""
     if not vendor.names:
         return
     acts = "|".join(vocabulary()["acts"])
-    squeezed = squash(folded)
     scored = [(sum(len(re.findall(f"{re.escape(s)}(?:{acts})", squeezed)) for s in shorts), full, shorts)
               for full, shorts in defs if full and _org().search(fold(full))]
     if not scored:
@@ -575,16 +590,25 @@ def _self_references(squeezed: str, role, vendor: _Side, customer: _Side) -> Non
 def brand_words(squeezed: str, name: str, known: set[str]) -> list[str]:
     """Short names the text makes act (玉龙传媒有权…) that are drawn from the vendor's name in order
     (北京玉龙腾飞影视传媒有限公司): the text's own name for the vendor, never defined."""
-    acts = "|".join(vocabulary()["acts"])
     counts: Counter[str] = Counter()
-    for m in re.finditer(f"(?:{acts})", squeezed):
-        run = re.search(r"[\u4e00-\u9fffA-Za-z0-9]{2,8}$", squeezed[max(0, m.start() - 8):m.start()])
+    for m in _acts().finditer(squeezed):
+        run = RUN_BEFORE.search(squeezed, max(0, m.start() - 8), m.start())
         if run:
             word = run.group(0)
             counts.update(word[k:] for k in range(len(word) - 1))
     found = [w for w, n in counts.items() if n >= 2 and w not in known and w != name
              and _subsequence(w, name) and not any(k in w for k in known)]
     return [w for w in found if not any(w != o and w in o for o in found)]  # the longest of nested ones
+
+
+# the word right before an act, in brand_words' search window
+RUN_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,8}$")
+
+
+@functools.lru_cache(maxsize=1)
+def _acts() -> re.Pattern:
+    """Any of the words by which a side acts (有权, 应…)."""
+    return re.compile(f"(?:{'|'.join(vocabulary()['acts'])})")
 
 
 def _subsequence(word: str, name: str) -> bool:
@@ -596,14 +620,15 @@ def _subsequence(word: str, name: str) -> bool:
 BLANK = "________"
 
 
-def _best_name(candidates: list[str], text: str, folded: str) -> str | None:
+def _best_name(candidates: list[str], text: str, standing: list[re.Match]) -> str | None:
     """The first name found, or a longer spelling of it the text also uses (a signature block's
-    "深圳前海通金融服务有限公司" for a heading's "通金融服务有限公司")."""
+    "深圳前海通金融服务有限公司" for a heading's "通金融服务有限公司"); ``standing``: the
+    STANDING_NAME matches of the folded text."""
     if not candidates:
         return None
     name = candidates[0]
     key = fold(name)
-    longer = [text[m.start("name"):m.end("name")] for m in STANDING_NAME.finditer(folded)
+    longer = [text[m.start("name"):m.end("name")] for m in standing
               if m.group("name").endswith(key) and 0 < len(m.group("name")) - len(key) <= 6]
     return min(longer, key=len) if longer else name
 

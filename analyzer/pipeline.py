@@ -80,7 +80,8 @@ def analyze_document(doc: Document, settings: Settings | dict | None = None) -> 
     clean, clauses = clauses_of(doc.text)
     p = parties.resolve(clean.text, clauses, vendor_role=s.vendor_role)
     clauses = aligner(s.workers).transform(reading.read_all(clauses, p))
-    issues = checks.check(clauses, p, clean=clean)
+    clashes = contradictions.in_clauses(clauses, p)
+    issues = checks.check(clauses, p, clean=clean, contradictions=clashes)
     t = terms.extract(clauses, p)
 
     def to_source(clause, start, end):
@@ -98,7 +99,7 @@ def analyze_document(doc: Document, settings: Settings | dict | None = None) -> 
                     issues=issues, terms=t, risk_score=score.risk_score(findings, protections, left_out, book=book),
                     clause_scores=score.clause_scores(clauses, findings, protections, book=book),
                     second_opinion=opinions,
-                    missing=left_out, contradictions=contradictions.find(clauses, p, findings, protections))
+                    missing=left_out, contradictions=contradictions.find(clauses, p, findings, protections, known=clashes))
 
 
 def analyze(path: str | Path, settings: Settings | dict | None = None) -> Analysis:

@@ -37,6 +37,8 @@ MARKERS: tuple[tuple[str, re.Pattern], ...] = (
     ("bullet", re.compile(r"^(?P<n>[●•◆■▪◇□○·])")),
 )
 MARKER_WINDOW = 40  # the longest marker ("第 一百二十三 条") and what must follow it fit in this
+# how many line starts keep their reading: a line is read when cleaned, when segmented and when checked
+MARKER_CACHE = 4096
 MARKER_START = frozenset("第(" + CN + "0123456789●•◆■▪◇□○·" + "".join(map(chr, range(0x2460, 0x2474))))
 FIELD = re.compile(r"^[^\s:：，。、]{1,12}[:：]")
 SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
@@ -65,6 +67,7 @@ def _marker_start() -> frozenset[str]:
     return MARKER_START | {chr(o) for o, f in fold_table().items() if f in MARKER_START}
 
 
+@functools.lru_cache(maxsize=MARKER_CACHE)
 def _parse_marker(line: str) -> Marker | None:
     s = fold(line)
     for style, pat in MARKERS:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .literals import gate
+from .literals import SEPARATOR, gate
 from .model import Clause, Parties, Terms
 from .numerals import (
     CAPITAL_AMOUNT,
@@ -104,6 +104,10 @@ DIGIT = re.compile(r"\d")
 # these start with a figure or an optional word, and scan slowly: first a search for the words they need
 MAY_RATE, MAY_SMS_RATE, MAY_MIN_SPEND = gate(RATE_PER_MINUTE), gate(SMS_RATE), gate(MIN_SPEND)
 MAY_DISPUTE = (gate(FIGURE_THEN_CAPITALS), gate(CAPITALS_THEN_FIGURE))
+# the patterns read clause by clause that most contracts never match, each with a search for the
+# words it needs: a contract whose clauses hold none of them is not read for it
+GATES = {pat: gate(pat) for pat in (*AMOUNT_LABELS, ANNUAL_LABEL, ANNUAL_PRICE, PREPAID, TERM_STRONG, TERM_DATES,
+                                    PENALTY)}
 # how a stated amount ranks as the contract amount, strongest first
 TOTAL, ANNUAL, SUBTOTAL, DISPUTED_FEE = range(4)
 
@@ -197,6 +201,13 @@ def _num(s: str) -> float:
     return to_number(s)
 
 
+def live(views, patterns=tuple(GATES)) -> frozenset[re.Pattern]:
+    """The ``patterns`` (of GATES) that may match in one of the views (every one that does, and
+    maybe more); ``views``: (clause, view text) pairs."""
+    joined = SEPARATOR.join(v for _, v in views)  # no word of a gate holds the separator
+    return frozenset(pat for pat in patterns if GATES[pat](joined))
+
+
 def extract(clauses: tuple[Clause, ...], p: Parties) -> Terms:
     """Read the commercial terms from the clauses."""
     found: dict[str, float] = {}
@@ -208,18 +219,20 @@ def extract(clauses: tuple[Clause, ...], p: Parties) -> Terms:
             evidence[key] = clause.id
 
     views = [(c, _view(c, p)) for c in clauses]
+    may = live(views)
     weak_term = None
     for c, v in views:
         if DIGIT.search(v):  # the rates and the minimum spend are written in figures
             _rates_in(v, c, put)
-        weak_term = _terms_in(v, c, put, weak_term)
+        weak_term = _terms_in(v, c, put, weak_term, may)
     if "term_months" not in found and weak_term:
         put("term_months", weak_term[0], weak_term[1])
-    disputed = _amount_in(views, found.get("term_months"), put)
+    disputed = _amount_in(views, found.get("term_months"), put, may)
     if disputed:
         evidence["amount_candidates"] = disputed[1].id
-    _prepaid_in(views, put)
-    pcts = [pen.pct for _, v in views for pen in penalties(v)
+    if PREPAID in may:
+        _prepaid_in(views, put)
+    pcts = [pen.pct for _, v in views if PENALTY in may for pen in penalties(v)
             if pen.payer in ("customer", "either") and pen.pct is not None]
     if pcts:
         found["penalty_pct_max"] = max(pcts)
@@ -259,14 +272,14 @@ def _per_year(m: re.Match) -> float | None:
     return value / count if per == "年" else value
 
 
-def _amount_in(views, months: float | None, put) -> tuple[tuple[float, ...], Clause] | None:
+def _amount_in(views, months: float | None, put, may) -> tuple[tuple[float, ...], Clause] | None:
     """Put the contract amount and the price per year. The amount is the first stated of the
     strongest rank: a total's label, else the price per year times the term, else a subtotal,
     else a fee whose figures disagree (these two not beside a price per year).
     When the amount's figure and capitals disagree it is not put; they are returned with the
-    clause."""
+    clause. ``may``: the patterns of GATES worth running (see ``live``)."""
     stated: dict[int, tuple[tuple[float, ...], Clause]] = {}
-    for rank, values, c in _stated_amounts(views):
+    for rank, values, c in _stated_amounts(views, may):
         stated.setdefault(rank, (values, c))
     annual = stated.pop(ANNUAL, None)
     if annual:
@@ -285,16 +298,18 @@ def _amount_in(views, months: float | None, put) -> tuple[tuple[float, ...], Cla
     return values, c
 
 
-def _stated_amounts(views):
+def _stated_amounts(views, may):
     """Every amount the clauses state, as (rank, values, clause); values are one figure, or the
     figure and the capitals when they disagree."""
+    labels = [(rank, pat) for rank, pat in ((TOTAL, AMOUNT_LABELS[0]), (SUBTOTAL, AMOUNT_LABELS[1]),
+                                            (ANNUAL, ANNUAL_LABEL)) if pat in may]
     for c, v in views:
-        for rank, pat in ((TOTAL, AMOUNT_LABELS[0]), (SUBTOTAL, AMOUNT_LABELS[1]), (ANNUAL, ANNUAL_LABEL)):
+        for rank, pat in labels:
             for m in pat.finditer(v):
                 values = _amount_at(v, m.end())
                 if values:
                     yield rank, values, c
-        for m in ANNUAL_PRICE.finditer(v):
+        for m in ANNUAL_PRICE.finditer(v) if ANNUAL_PRICE in may else ():
             value = _yuan(m.group("num"), m.group("wan"))
             if value:
                 yield ANNUAL, (value,), c
@@ -305,8 +320,10 @@ def _stated_amounts(views):
 def stated_totals(clauses, p: Parties | None):
     """Each amount a clause states under a total's label (合同总金额…): (value, clause, start,
     end), the span of the label in the clause's view."""
-    for c in clauses:
-        v = _view(c, p)
+    views = [(c, _view(c, p)) for c in clauses]
+    if not live(views, AMOUNT_LABELS[:1]):
+        return
+    for c, v in views:
         for m in AMOUNT_LABELS[0].finditer(v):
             values = _amount_at(v, m.end())
             if len(values) == 1:
@@ -316,9 +333,11 @@ def stated_totals(clauses, p: Parties | None):
 def stated_terms(clauses, p: Parties | None):
     """Each term a clause states strongly (期限为N个月, from one date to another), in months:
     (months, clause, start, end) in the clause's view. A limit (最长有效期三年) is no term."""
-    for c in clauses:
-        v = _view(c, p)
-        for pat, read in ((TERM_STRONG, _months), (TERM_DATES, _months_between)):
+    views = [(c, _view(c, p)) for c in clauses]
+    may = live(views, (TERM_STRONG, TERM_DATES))
+    reads = [(pat, read) for pat, read in ((TERM_STRONG, _months), (TERM_DATES, _months_between)) if pat in may]
+    for c, v in views if reads else ():
+        for pat, read in reads:
             for m in pat.finditer(v):
                 months = read(m)
                 if months and not A_LIMIT.search(v, max(0, m.start() - 6), m.start()):
@@ -383,14 +402,14 @@ def _yuan(num: str, wan: str | None) -> float:
     return _num(num) * (10000 if wan else 1)
 
 
-def _terms_in(v: str, c: Clause, put, weak_term):
+def _terms_in(v: str, c: Clause, put, weak_term, may):
     """The contract's term in one clause view: a strong statement is put at once, the first weak
     one is kept for when no clause states the term strongly."""
-    for m in TERM_STRONG.finditer(v):
+    for m in TERM_STRONG.finditer(v) if TERM_STRONG in may else ():
         months = _months(m)
         if months:
             put("term_months", months, c)
-    for m in TERM_DATES.finditer(v):
+    for m in TERM_DATES.finditer(v) if TERM_DATES in may else ():
         months = _months_between(m)
         if months:
             put("term_months", months, c)

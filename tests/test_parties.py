@@ -282,3 +282,13 @@ def test_the_software_speaking_of_itself_is_the_vendor():
             "2. 本软件可以暂停服务。\n3. 您应按时支付会员费。\n")
     p = _parties(text)
     assert "本软件" in p.vendor_words and "您" in p.customer_words
+
+
+def test_a_provider_phrase_is_looked_for_in_every_text_that_holds_it():
+    from analyzer.parties import MAY_NAME_PROVIDER, MAY_PAY, MAY_PROVIDE, NAMED_PROVIDER, PAYS, PROVIDES
+    texts = ["本协议是您与无忧帮帮（深圳）科技有限公司之间订立的协议", "阿里云计算有限公司，与您共同签署",
+             "杭州某某网络科技有限公司为您提供服务", "甲方向乙方提供技术服务，乙方应向甲方支付服务费"]
+    for patterns, gates in ((NAMED_PROVIDER, MAY_NAME_PROVIDER), (PROVIDES, MAY_PROVIDE), (PAYS, MAY_PAY)):
+        for pat, may in zip(patterns, gates):
+            assert all(may(t) for t in texts if pat.search(t))
+    assert _parties("本协议是您与无忧帮帮（深圳）科技有限公司之间订立的协议。").vendor == "无忧帮帮（深圳）科技有限公司"

@@ -265,3 +265,14 @@ def test_version_loads_no_segmenter():
 
 def test_aligner_is_one_cache_entry_however_asked():
     assert pipeline.aligner() is pipeline.aligner(1) is pipeline.aligner(workers=1)
+
+
+def test_a_character_that_folds_to_a_foldable_one_is_folded_once():
+    from analyzer.normalize import fold_table
+    s = "⾒見（Ａ）⼾"
+    assert fold(s) == s.translate(fold_table()) == "見见(A)戶"
+
+
+def test_a_line_reads_the_same_marker_however_often_it_is_read():
+    assert parse_marker("第三条 付款") == parse_marker("  第三条 付款") == parse_marker("第三条 付款")
+    assert parse_marker("（二）费用").value == 2 and parse_marker("付款方式") is None

@@ -153,3 +153,13 @@ def test_prepaid():
     assert read(HEAD + "二、甲方预存话费：12000元。\n").prepaid == 12000
     assert read(HEAD + "二、甲方每次预付1000元。\n").prepaid is None  # a top-up each time
     assert read(HEAD + "二、甲方预存       元话费。\n").prepaid is None  # blank
+
+
+def test_a_contract_is_read_for_every_gated_pattern_one_of_its_clauses_matches():
+    from analyzer.terms import GATES, live
+    clean, clauses = clauses_of(HEAD + "二、合同总金额为10000元，合同期限为12个月，预存500元。\n"
+                                       "三、甲方逾期付款的，按每日千分之五支付违约金。\n")
+    views = [(c, c.text) for c in clauses]
+    matched = {pat for pat in GATES for _, v in views if pat.search(v)}
+    assert matched and matched <= live(views)
+    assert not live([(c, "无关的文字") for c in clauses])
