@@ -17,8 +17,9 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Mapping
+from typing import NamedTuple
 
 from .model import Clause, Parties, evolve
 from .normalize import fold
@@ -27,7 +28,7 @@ from .taxonomy import resource_yaml
 
 SENTENCES = re.compile(r"[^。；;!?！？]+[。；;!?！？]?")
 _SPACE = re.compile(r"\s")
-QUOTE, UNQUOTE = "[“\"「『]", "[”\"」』]"
+QUOTES, UNQUOTES = "“\"「『", "”\"」』"  # around a party's name: "“观测云”有权" reads 乙方有权
 _NON_SPACE = re.compile(r"\S+")
 
 
@@ -47,49 +48,82 @@ class View:
         return self.index[start], self.index[end - 1] + 1
 
 
-@functools.lru_cache(maxsize=64)
-def _party_pattern(vendor_words: tuple[str, ...], customer_words: tuple[str, ...]) -> tuple[re.Pattern, dict]:
-    """One alternation of every party word, longest first, and the role word each becomes."""
+class _Roles(NamedTuple):
+    """The party words of one contract: one pattern of them, longest first; the role word
+    each is written as; the characters after which each is part of another word (用户名)."""
+
+    pattern: re.Pattern
+    role_of: dict[str, str]
+    bound: dict[str, str]
+
+
+@functools.lru_cache(maxsize=64)  # one entry per contract's party words; an analysis reads one at a time
+def _roles(vendor_words: tuple[str, ...], customer_words: tuple[str, ...]) -> _Roles:
     to = {w: "甲方" for w in customer_words}
     to.update({w: "乙方" for w in vendor_words})
-    words = sorted(to, key=len, reverse=True)
-    # quotes around a party's name go with it: "“观测云”有权" reads 乙方有权
-    return re.compile(f"{QUOTE}?(?P<w>{'|'.join(map(re.escape, words))}){UNQUOTE}?"), to
+    compounds = lexicon().compounds
+    bound = {w: compounds.get(w, "") + compounds.get(w[-1], "") for w in to}
+    return _Roles(re.compile("|".join(map(re.escape, sorted(to, key=len, reverse=True)))), to, bound)
+
+
+def _roles_of(parties: Parties | None) -> _Roles | None:
+    """The party words ``parties`` gives (the generic ones without parties), or None if none."""
+    p = parties if parties is not None else generic()
+    return _roles(p.vendor_words, p.customer_words) if p.vendor_words or p.customer_words else None
 
 
 def view(text: str, parties: Parties | None = None) -> View:
     """The role-normalised view of ``text``; without parties, role and self-reference words are
     taken at their usual meaning (您 the customer, 本公司 the vendor)."""
-    p = parties if parties is not None else generic()
-    folded = fold(text)
-    if _SPACE.search(folded) is None:
-        s, index = folded, range(len(folded))
-    else:
-        chars, index = [], []
-        for m in _NON_SPACE.finditer(folded):
-            chars.append(m.group(0))
-            index.extend(range(m.start(), m.end()))
-        s = "".join(chars)
-    if not (p.vendor_words or p.customer_words):
+    return _view(text, _roles_of(parties))
+
+
+def _view(text: str, roles: _Roles | None) -> View:
+    s, index = _unspaced(fold(text))
+    if roles is None:
         return View(s, index)
-    pattern, to = _party_pattern(p.vendor_words, p.customer_words)
-    compounds = lexicon().compounds
     out, idx, last = [], [], 0
-    for m in pattern.finditer(s):
-        word, role = m.group(0), to[m.group("w")]
-        w = m.group("w")
-        if word == role or s[m.end():m.end() + 1] in compounds.get(w, "") + compounds.get(w[-1], ""):
-            continue  # 用户名, 客户端: a word of its own, not the party
-        out.append(s[last:m.start()])
-        idx.extend(index[last:m.start()])
+    for start, end, role in _role_words(s, roles):
+        out.append(s[last:start])
+        idx.extend(index[last:start])
         out.append(role)
-        idx.extend([index[m.start()], index[m.end() - 1]])
-        last = m.end()
+        idx.extend((index[start], index[end - 1]))
+        last = end
     if not out:
         return View(s, index)
     out.append(s[last:])
     idx.extend(index[last:])
     return View("".join(out), idx)
+
+
+def _unspaced(folded: str) -> tuple[str, list[int] | range]:
+    """The text without whitespace, and the index in ``folded`` of each character kept."""
+    if _SPACE.search(folded) is None:
+        return folded, range(len(folded))
+    chars, index = [], []
+    for m in _NON_SPACE.finditer(folded):
+        chars.append(m.group(0))
+        index.extend(range(m.start(), m.end()))
+    return "".join(chars), index
+
+
+def _role_words(s: str, roles: _Roles):
+    """(start, end, role word) of each party word in ``s`` that stands for its party, with the
+    quotes around it (a quote between two party words goes with the first)."""
+    taken = 0  # where the last party word found, quotes included, ends
+    for m in roles.pattern.finditer(s):
+        w = m.group(0)
+        start, end = m.span()
+        quoted = start > taken and s[start - 1] in QUOTES
+        if quoted:
+            start -= 1
+        if end < len(s) and s[end] in UNQUOTES:
+            end, quoted = end + 1, True
+        taken = end
+        role = roles.role_of[w]
+        if (w == role and not quoted) or s[end:end + 1] in roles.bound[w]:
+            continue  # 用户名, 客户端: a word of its own, not the party
+        yield start, end, role
 
 
 # -- the reading of a sentence -----------------------------------------------------------------
@@ -149,7 +183,24 @@ class Lexicon:
 
 
 def _alternation(words) -> str:
-    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    """A pattern of ``words`` that matches the longest of them at a position (and, on
+    backtracking, the shorter ones in turn), written as a trie: 不(?:再(?:续|为)|承担)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _branches(trie)
+
+
+def _branches(node: dict) -> str:
+    alts = [re.escape(ch) + _branches(child) for ch, child in node.items() if ch]
+    if not alts:
+        return ""
+    if "" in node:  # a word ends here: the longer ones first, then this one
+        return f"(?:{'|'.join(alts)}|)"
+    return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
 
 
 @functools.lru_cache(maxsize=1)
@@ -176,7 +227,7 @@ CLAUSE_BREAK = re.compile(r"[,，:：]")
 DEMONSTRATIVES = "其该此所这上前"
 QUANTIFIER = re.compile(r"(?:任何|其他|其它|所有|相关|各|该|此)$")
 PASSIVE = re.compile(r"被(?:[^甲乙]{0,2})$")
-NOMINAL = re.compile(r"时|后|之后|以后|之前|前|之日|期间|之时|当日|情况|情形|事宜")
+NOMINAL = ("时", "后", "之后", "以后", "之前", "前", "之日", "期间", "之时", "当日", "情况", "情形", "事宜")
 LIST_AHEAD = re.compile(r"以下|下列|下述|如下")
 # a lead-in that lists measures ("乙方有权采取以下措施："), not grounds ("发生下列情形的：")
 MEASURES = re.compile(r"(?:措施|方式|处理|处罚|行动|操作)[^，,]{0,6}$|采取|包括")
@@ -188,8 +239,7 @@ NOT_MODAL = re.compile(r"[相对响供回答适反效理照呼]应|应(?:用|急
 BRACKETED = re.compile(r"[(（【\[][^()（）【】\[\]]*[)）】\]]")
 
 
-@dataclass(frozen=True)
-class _Party:
+class _Party(NamedTuple):
     start: int
     end: int
     side: str
@@ -199,26 +249,24 @@ class _Party:
 def read_sentence(s: str, lex: Lexicon | None = None) -> tuple[Act, ...]:
     """The acts of one view sentence."""
     lex = lex or lexicon()
-    parties = _subjects(s, lex)
     found = list(lex.actions.finditer(s))
-    # asides, reasons, modal characters inside other words, and the action words themselves
-    # ("禁止使用" is a measure, not a prohibition) hold no modal word
-    hidden = [m.span() for pat in (BRACKETED, BY_NEED, NOT_MODAL) for m in pat.finditer(s)] + [m.span() for m in found]
-    breaks = [b.end() for b in CLAUSE_BREAK.finditer(s)]
+    if not found:
+        return ()
+    brackets, breaks = _marks(s)
+    parties = _subjects(s, lex, found[-1].start(), brackets, breaks)
+    hidden = None  # what holds no modal word (see _hidden), once a modal word is met
     acts: list[Act] = []
     for m in found:
-        if NOMINAL.match(s, m.end()):
+        if s.startswith(NOMINAL, m.end()):
             continue  # "协议终止后", "调整情况": when it happens, not an act
         actor, at = _actor(s, parties, m.start(), lex)
-        if PASSIVE.search(s, max(0, m.start() - 3), m.start()):
+        if s.find("被", max(0, m.start() - 3), m.start()) >= 0 and PASSIVE.search(s, max(0, m.start() - 3), m.start()):
             actor = None  # "其账号可能被注销": done to the subject, by someone unnamed
         low = max(at, m.start() - 2 * lex.window) if at >= 0 else max(0, m.start() - lex.window)
-        modal = None
-        for mm in lex.modal.finditer(s, low, m.start()):
-            if mm.group(0) == "将" and (lex.parties.match(s, mm.end()) or s[mm.end():mm.end() + 1] in DEMONSTRATIVES):
-                continue  # 将 as 把: "将甲方的账户冻结"
-            if not any(a <= mm.start() and mm.end() <= b <= m.start() for a, b in hidden):
-                modal = mm  # the last one before the verb, outside a closed bracket
+        candidates = list(lex.modal.finditer(s, low, m.start()))
+        if candidates and hidden is None:
+            hidden = _hidden(s, brackets, found)
+        modal = _modal(s, candidates, m.start(), hidden, lex)
         clause_start = breaks[bisect.bisect_right(breaks, m.start()) - 1] if breaks and breaks[0] <= m.start() else 0
         negated = _negated(s, modal.start() if modal else None, m.start(), lex, min(low, clause_start))
         immediate = lex.immediate.search(s, low, m.start()) is not None
@@ -229,32 +277,63 @@ def read_sentence(s: str, lex: Lexicon | None = None) -> tuple[Act, ...]:
     return tuple(acts)
 
 
-def _subjects(s: str, lex: Lexicon) -> list[_Party]:
-    inside = [m.span() for m in BRACKETED.finditer(s)]
-    return [p for p in _party_words(s, lex) if not any(a < p.start and p.end < b for a, b in inside)]
+def _marks(s: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """The spans of the closed brackets of ``s`` and where its comma-clauses start."""
+    return [m.span() for m in BRACKETED.finditer(s)], [b.end() for b in CLAUSE_BREAK.finditer(s)]
+
+
+def _hidden(s: str, brackets: list[tuple[int, int]], found: list[re.Match]) -> list[tuple[int, int]]:
+    """The spans of ``s`` that hold no modal word: asides, reasons, modal characters inside other
+    words, and the action words ``found`` themselves ("禁止使用" is a measure, not a prohibition)."""
+    return brackets + [m.span() for pat in (BY_NEED, NOT_MODAL) for m in pat.finditer(s)] + [m.span() for m in found]
+
+
+def _modal(s: str, candidates: list[re.Match], verb: int, hidden: list[tuple[int, int]] | None,
+           lex: Lexicon) -> re.Match | None:
+    """The last of the modal words ``candidates`` before the verb that is not 将 as 把 and lies
+    outside the ``hidden`` spans closed before the verb."""
+    for mm in reversed(candidates):
+        if mm.group(0) == "将" and (lex.parties.match(s, mm.end()) or s[mm.end():mm.end() + 1] in DEMONSTRATIVES):
+            continue  # 将 as 把: "将甲方的账户冻结"
+        start, end = mm.span()
+        for a, b in hidden:
+            if a <= start and end <= b <= verb:
+                break
+        else:
+            return mm
+    return None
+
+
+def _subjects(s: str, lex: Lexicon, until: int, brackets: list[tuple[int, int]], breaks: list[int]) -> list[_Party]:
+    """The party words of ``s`` that can be a subject and start before ``until``, but those
+    inside ``brackets``; ``breaks``: where its comma-clauses start (see ``_marks``)."""
+    words = _party_words(s, lex, until, breaks)
+    return [p for p in words if not any(a < p.start and p.end < b for a, b in brackets)] if brackets else words
 
 
 # Latin letters or digits right before a party word qualify it ("VIP会员")
 LATIN_MODIFIER = re.compile(r"[A-Za-z0-9]*$")
 
 
-def _party_words(s: str, lex: Lexicon) -> list[_Party]:
-    """The party words of a sentence that can be a subject: not an object, not a possessor. One
-    that opens a comma-clause (after 如, 一旦, …) or follows 由/被 is a subject of what follows;
-    one inside a clause only of a verb right after it."""
+def _party_words(s: str, lex: Lexicon, until: int, breaks: list[int]) -> list[_Party]:
+    """The party words of a sentence, up to ``until``, that can be a subject: not an object, not
+    a possessor. One that opens a comma-clause (after 如, 一旦, …) or follows 由/被 is a subject
+    of what follows; one inside a clause only of a verb right after it."""
     out = []
-    breaks = [b.end() for b in CLAUSE_BREAK.finditer(s)]
     for m in lex.parties.finditer(s):
-        before, after = s[max(0, m.start() - 6):m.start()], s[m.end():m.end() + 1]
-        before = QUANTIFIER.sub("", before)
+        start, end = m.span()
+        if start >= until:
+            break
+        before = QUANTIFIER.sub("", s[max(0, start - 6):start])
         agent = before.endswith(lex.agents)
-        if not agent and (after in lex.possessive or before.endswith(lex.objects)):
+        if not agent and (s[end:end + 1] in lex.possessive or before.endswith(lex.objects)):
             continue
-        k = m.start() - len(LATIN_MODIFIER.search(s[max(0, m.start() - 12):m.start()]).group(0))  # "如VIP会员"
+        k = start
+        if s[start - 1:start].isascii():  # "如VIP会员"
+            k -= len(LATIN_MODIFIER.search(s, max(0, start - 12), start).group(0))
         at = bisect.bisect_right(breaks, k) - 1
-        clause_start = breaks[at] if at >= 0 else 0
-        opens = lex.openers.fullmatch(s, clause_start, k) is not None
-        out.append(_Party(m.start(), m.end(), lex.party_of[m.group(0)], not (opens or agent)))
+        opens = lex.openers.fullmatch(s, breaks[at] if at >= 0 else 0, k) is not None
+        out.append(_Party(start, end, lex.party_of[m.group(0)], not (opens or agent)))
     return out
 
 
@@ -264,8 +343,10 @@ def _actor(s: str, parties: list[_Party], anchor: int, lex: Lexicon) -> tuple[st
     else the sentence's first. Also where it ends (-1 when there is none)."""
     before = [p for p in parties if p.end <= anchor]
     for p in reversed(before):  # the nearest that is adjacent, governs a modal word, or opens a clause
-        gap = ADJACENT.match(s, p.end)
-        if gap.end() == anchor or (gap.end() < anchor and lex.modal.match(s, gap.end())) or not p.adjacent_only:
+        if not p.adjacent_only:
+            return p.side, p.end
+        gap = ADJACENT.match(s, p.end).end()
+        if gap == anchor or (gap < anchor and lex.modal.match(s, gap)):
             return p.side, p.end
     if before:  # no clause opens with a party: the sentence's first one is its topic
         return before[0].side, before[0].end
@@ -286,10 +367,14 @@ def _negated(s: str, modal_start: int | None, verb_start: int, lex: Lexicon, sin
 
 def read(text: str, parties: Parties | None = None) -> Reading:
     """The reading of one clause text."""
-    v = view(text, parties)
+    return _read(text, _roles_of(parties))
+
+
+def _read(text: str, roles: _Roles | None) -> Reading:
+    v = _view(text, roles)
     lex = lexicon()
-    sentences = tuple(Sentence(m.start(), m.end(), m.group(0), read_sentence(m.group(0), lex))
-                      for m in SENTENCES.finditer(v.text))
+    sentences = tuple([Sentence(m.start(), m.end(), m.group(0), read_sentence(m.group(0), lex))
+                       for m in SENTENCES.finditer(v.text)])
     return Reading(v, sentences)
 
 
@@ -298,18 +383,29 @@ def read_all(clauses: tuple[Clause, ...], parties: Parties) -> tuple[Clause, ...
     "乙方有权采取以下措施：" are read as the vendor's acts with that right."""
     out: list[Clause] = []
     by_id: dict[str, Clause] = {}
+    items: dict[str, Callable[[Reading], Reading] | None] = {}  # clause id → how its list's items read
+    roles = _roles_of(parties)
     for c in clauses:
-        r = read(c.text, parties)
+        r = _read(c.text, roles)
         parent = by_id.get(c.parent) if c.parent else None
-        lead = lead_in(parent.reading) if parent is not None else None
-        if lead is not None:
-            r = _inherit(r, lead)
-        elif parent is not None and disclaims(parent.reading):
-            r = _excluded(r)
+        if parent is not None:
+            if parent.id not in items:
+                items[parent.id] = _as_item(parent.reading)
+            if items[parent.id] is not None:
+                r = items[parent.id](r)
         c = evolve(c, reading=r)
         by_id[c.id] = c
+        items.pop(c.id, None)
         out.append(c)
     return tuple(out)
+
+
+def _as_item(parent: Reading) -> Callable[[Reading], Reading] | None:
+    """How an item of the list that ``parent`` introduces is read, when not as it stands."""
+    lead = lead_in(parent)
+    if lead is not None:
+        return functools.partial(_inherit, lead=lead)
+    return _excluded if disclaims(parent) else None
 
 
 def lead_in(r: Reading) -> tuple[str, str] | None:
@@ -325,7 +421,7 @@ def lead_in(r: Reading) -> tuple[str, str] | None:
         modal = m
     if modal is None:
         return None
-    actor, _ = _actor(s, _subjects(s, lex), modal.start(), lex)
+    actor, _ = _actor(s, _subjects(s, lex, modal.start(), *_marks(s)), modal.start(), lex)
     modality = lex.modality_of[modal.group(0)]
     return (actor, modality) if actor and modality in ("right", "will") else None
 

@@ -144,3 +144,42 @@ def test_the_customer_terminates_even_when_it_is_yifang():
     p = resolve(clean.text, clauses)
     found = {r.code for r in BOOK.rules if match_text(r, "乙方有权在甲方违约时解除本协议。", Context(), p)}
     assert "customer_termination_right" in found and "unilateral_termination" not in found
+
+
+QUOTED = Parties({}, {}, None, None, "", vendor_words=("观测云",), customer_words=("客户",))
+
+
+def test_quotes_go_with_the_party_word():
+    v = view("“观测云”有权终止。", QUOTED)
+    assert v.text == "乙方有权终止。" and v.span(0, 2) == (0, 5)
+    # a quote between two names closes the first
+    v = view('"客户""观测云"同意。', QUOTED)
+    assert v.text == "甲方乙方同意。" and list(v.index) == [0, 3, 4, 8, 9, 10, 11]
+
+
+def test_a_party_word_across_a_space():
+    v = view("观 测云有权暂停服务。", QUOTED)
+    assert v.text == "乙方有权暂停服务。" and v.span(0, 2) == (0, 4)
+    assert acts("观 测云有权暂停服务。") == acts("观测云有权暂停服务。")
+
+
+def test_the_longest_word_is_read():
+    from analyzer.reading import lexicon
+    lex = lexicon()
+    assert lex.actions.match("停止合作").group() == "停止合作"
+    assert lex.actions.match("停止合").group() == "停止"
+    assert lex.negation.search("不会作").span() == (0, 3)
+
+
+def test_the_items_of_a_list_share_its_lead_in():
+    from analyzer.model import Clause
+    from analyzer.reading import read_all
+    parties = Parties({}, {}, None, None, "", vendor_words=("乙方",), customer_words=("甲方",))
+    texts = ("甲方违约的，乙方有权采取以下措施：", "（1）暂停服务；", "（2）注销账号。", "下列情况，乙方不承担责任：", "（1）停电。")
+    parents = (None, "c0", "c0", None, "c3")
+    clauses = tuple(Clause(f"c{i}", None, (), t, 0, len(t), 1, "item", parent=p)
+                    for i, (t, p) in enumerate(zip(texts, parents)))
+    read = read_all(clauses, parties)
+    items = [(a.action, a.actor, a.modality) for c in read[1:3] for s in c.reading.sentences for a in s.acts]
+    assert items == [("suspend", "vendor", "right"), ("terminate", "vendor", "right")]
+    assert [(a.action, a.actor) for s in read[4].reading.sentences for a in s.acts] == [("disclaim", "vendor")]
