@@ -5,11 +5,12 @@ keywords, ``transform(clauses)`` returns new clauses carrying their categories. 
 clause for a category mixes three signals:
 
 - keyword evidence: distinct taxonomy keywords in the clause (and, weaker, in its headings), found
-  with one Aho–Corasick pass over all the clauses (see ``_KeywordIndex``);
+  in all the clauses and headings at once (see ``_KeywordIndex``);
 - TF-IDF cosine similarity to the category's exemplars, over jieba unigrams and bigrams (the
   clause is cut once; a character n-gram TF-IDF was dropped: it cost as much as jieba itself and
   changed no category on the samples);
-- rapidfuzz similarity of the clause's token set to each exemplar's (``process.cdist``).
+- rapidfuzz similarity of the clause's token set to each exemplar's (``process.cdist``, on
+  stand-in characters that keep every ratio, see ``_FuzzyAlphabet``).
 
 A clause whose best score stays under the threshold takes the category of the clause it hangs
 from (its heading, or the sentence that introduces a list), when that one has a category;
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections import Counter
 
 import numpy as np
 
@@ -27,6 +29,7 @@ from .normalize import fold
 from .taxonomy import UNCLASSIFIED, Taxonomy
 
 KEYWORD_WEIGHT, TFIDF_WEIGHT, FUZZ_WEIGHT, HEADING_WEIGHT = 0.55, 0.25, 0.10, 0.10
+SCALED_BELOW, HALF_MARGIN = 1e7, 1e-6  # see ``rounded``
 
 
 def _unigrams_bigrams(tokens: list[str]) -> list[str]:
@@ -41,27 +44,129 @@ def _squash(text: str) -> str:
     return "".join(fold(text).split())
 
 
+def rounded(values: np.ndarray, digits: int) -> list[float]:
+    """``round(v, digits)`` of each value, exactly as Python rounds a float (to the nearest
+    decimal, then back to the nearest float), for a whole array at once: scaled by 10^digits,
+    rounded to an integer and scaled back. Where the scaled value is below ``SCALED_BELOW`` its own
+    rounding error is under 10^-9, so when it lies more than ``HALF_MARGIN`` away from a half
+    both ways give the same integer, and dividing it by the exact power of ten gives the float
+    nearest that decimal. The other values (near a half, large, not finite) are rounded one by one."""
+    values = np.asarray(values, dtype=float)
+    if not 0 <= digits <= 22:  # 10^digits is an exact float only for these
+        return [round(v, digits) for v in values.tolist()]
+    scale = 10.0 ** digits
+    scaled = values * scale
+    out = (np.rint(scaled) / scale).tolist()
+    with np.errstate(invalid="ignore"):  # infinities: not clear, rounded one by one
+        clear = (np.abs(scaled) < SCALED_BELOW) & (np.abs(scaled - np.floor(scaled) - 0.5) > HALF_MARGIN)
+    for i in np.flatnonzero(~clear).tolist():
+        out[i] = round(float(values[i]), digits)
+    return out
+
+
+def _code_points(text: str) -> np.ndarray:
+    """The text's characters as an array of code points."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def _char_table(codes: dict[int, int]) -> np.ndarray:
+    """A lookup table from code point to code: ``codes[c]`` for the characters it names, 0 for
+    every other one. Its last entry (0) is past the highest character named: ``take`` with
+    ``mode="clip"`` sends every higher code point there."""
+    table = np.zeros(max(codes, default=0) + 2, dtype="<u4")
+    table[list(codes)] = list(codes.values())
+    return table
+
+
 class _KeywordIndex:
-    """How many distinct keywords of each group occur in each text, for many keywords at once
-    (one Aho–Corasick pass over all the texts, see ``literals.LiteralIndex``).
-    ``counts(texts)`` is texts × groups."""
+    """How many distinct keywords of each group occur in each text, for many keywords at once.
+    ``counts(texts)`` is texts × groups.
+
+    The texts are read together as one array of character codes (1, 2, … for the characters of
+    the keywords, 0 for all others, and for the gaps between texts). A table by the first two codes
+    gives the keywords that can start at each position; only those are compared with the text
+    there, all at once. The table has (characters + 1)² entries: some 60,000 for the taxonomy's
+    250 keyword characters."""
 
     def __init__(self, groups: list[tuple[str, ...]]):
-        from .literals import LiteralIndex
         words = sorted({w for g in groups for w in g if w})
         self.index_ = {w: i for i, w in enumerate(words)}
-        self.literals_ = LiteralIndex(words)
         self.membership_ = np.zeros((len(words), len(groups)))
         for k, g in enumerate(groups):
             for w in g:
                 if w:
                     self.membership_[self.index_[w], k] += 1.0
+        chars = sorted({ord(c) for w in words for c in w})
+        self.table_ = _char_table({c: i for i, c in enumerate(chars, 1)})
+        self.spelled_ = np.zeros((len(words), max(map(len, words), default=1)), dtype=np.int64)
+        for i, w in enumerate(words):  # each word's codes, 0 past its end
+            self.spelled_[i, :len(w)] = self.table_[[ord(c) for c in w]]
+        self._index_starts(len(chars) + 1)
+
+    def _index_starts(self, size: int) -> None:
+        """The words by the code pair they start with, ``first * size + second`` (a word of one
+        character under every pair its character begins): ``starts_[pair]`` of them in
+        ``by_start_``, from ``start_at_[pair]`` on."""
+        first = self.spelled_[:, 0].tolist()
+        second = self.spelled_[:, 1].tolist() if self.spelled_.shape[1] > 1 else [0] * len(first)
+        pairs = [(f * size + s, i) for i, (f, s0) in enumerate(zip(first, second))
+                 for s in (range(size) if s0 == 0 else (s0,))]
+        keys = np.array([k for k, _ in pairs], dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        self.size_, self.by_start_ = size, np.array([i for _, i in pairs], dtype=np.int64)[order]
+        self.starts_ = np.bincount(keys, minlength=size * size)
+        self.start_at_ = np.cumsum(self.starts_) - self.starts_
+
+    def occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(text indexes, word indexes) of every occurrence of every word, overlapping ones too."""
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+        bounds = np.cumsum(lengths) - lengths  # where each text starts
+        codes = self.table_.take(_code_points("\n".join(texts)), mode="clip").astype(np.int64)
+        codes = np.concatenate([codes, np.zeros(self.spelled_.shape[1], dtype=np.int64)])
+        codes[bounds[1:] - 1] = 0  # the gaps: no word runs from one text into the next
+        n = int(lengths.sum()) - 1 if texts else 0
+        keys = codes[:n] * self.size_ + codes[1:n + 1]
+        pos = np.flatnonzero(self.starts_[keys])
+        k = self.starts_[keys[pos]]
+        at = np.repeat(pos, k)
+        word = self.by_start_[np.repeat(self.start_at_[keys[pos]] - np.cumsum(k) + k, k) + np.arange(k.sum())]
+        spelled = self.spelled_[word]
+        window = codes[at[:, None] + np.arange(spelled.shape[1])]
+        hit = ((window == spelled) | (spelled == 0)).all(axis=1)
+        return np.searchsorted(bounds, at[hit], side="right") - 1, word[hit]
 
     def counts(self, texts: list[str]) -> np.ndarray:
-        found = np.zeros((len(texts), len(self.index_)))
-        rows, ids = self.literals_.find(texts)
-        found[rows, ids] = 1.0
-        return found @ self.membership_
+        rows, ids = self.occurrences(texts)
+        width = len(self.index_)
+        found = np.unique(rows * width + ids)
+        out = np.zeros((len(texts), self.membership_.shape[1]))
+        # each (text, word) found once: the word's groups gain its membership
+        np.add.at(out, found // width, self.membership_[found % width])
+        return out
+
+
+class _FuzzyAlphabet:
+    """Stand-in characters for comparing clause token sets with the fuzzy patterns (the exemplar
+    token sets). A ratio depends only on which characters of the two strings are equal, so each
+    pattern character gets a code of its own and every other character one shared code, 0: the
+    scores stay the same. The pattern characters most used get codes below 256, which rapidfuzz
+    looks up in a table rather than a hash map."""
+
+    SEPARATOR = "\n"  # joins the strings translated at once; no token set holds whitespace
+
+    def __init__(self, patterns: list[str]):
+        chars = [ord(ch) for ch, _ in Counter("".join(patterns)).most_common()]
+        sep = ord(self.SEPARATOR)
+        codes = itertools.chain(range(1, sep), range(sep + 1, 0xD800), range(0xE000, 0x110000))
+        self.table_ = _char_table({**dict(zip(chars, codes)), sep: sep})
+
+    def translate(self, strings: list[str]) -> list[str] | None:
+        """The strings in stand-in characters; None when one of them holds the separator."""
+        if not strings:
+            return []
+        codes = self.table_.take(_code_points(self.SEPARATOR.join(strings)), mode="clip")
+        out = codes.tobytes().decode("utf-32-le").split(self.SEPARATOR)
+        return out if len(out) == len(strings) else None
 
 
 class Aligner:
@@ -104,6 +209,7 @@ class Aligner:
         self.vocabulary_, self.idf_ = v.vocabulary_, v.idf_
         self.exemplars_ = self.word_exemplars_.T.toarray()  # vocabulary × exemplar rows
         self._index_vocabulary()
+        self._index_fuzzy_patterns()
         return self
 
     # -- the fitted state, to store and reload --------------------------------------------------
@@ -139,35 +245,53 @@ class Aligner:
             self.exemplars_[np.repeat(np.arange(len(indptr) - 1), np.diff(indptr)), z["indices"]] = z["data"]
         self.keyword_index_ = _KeywordIndex(self.keywords_)
         self._index_vocabulary()
+        self._index_fuzzy_patterns()
         return self
 
     # -- scoring ---------------------------------------------------------------------------
     def score_texts(self, texts: list[str], headings: list[str] | None = None) -> np.ndarray:
         """Scores in [0, 1], one row per text, one column per category."""
-        from rapidfuzz import fuzz, process
         n, k = len(texts), len(self.categories_)
         if n == 0:
             return np.zeros((0, k))
         squashed = [_squash(t) for t in texts]
-        kw = self._keyword_scores(squashed)
-        head = np.zeros((n, k))
-        if headings is not None:  # many clauses share a heading: score each heading once
-            distinct = sorted(set(headings))
-            rows = self._keyword_scores([_squash(h) for h in distinct])
-            where = {h: i for i, h in enumerate(distinct)}
-            head = rows[[where[h] for h in headings]]
+        kw, head = self._keyword_signals(squashed, headings)
         cut = [self.tokenizer_.words(s) for s in squashed]
-        sim_w = self._exemplar_similarity(cut)
-        # token-set similarity: plain ratio of the sorted, de-duplicated token strings (symmetric:
-        # the short exemplar strings are taken as the patterns, which compares faster)
-        fz = process.cdist(self.exemplar_tokens_, [_token_set(t) for t in cut], scorer=fuzz.ratio,
-                           workers=self.workers, dtype=np.float32).T / 100.0
-        # short clauses match everything by token sets; trust the signal by length
-        length = np.array([min(1.0, len(t) / 8.0) for t in cut])[:, None]
-        tfidf = self._per_category(sim_w)
-        fuzzy = self._per_category(fz * length, self.exemplar_owner_[self.fuzzy_rows_])
+        tfidf = self._per_category(self._exemplar_similarity(cut))
+        fuzzy = self._fuzzy_signal(cut)
         return (KEYWORD_WEIGHT * kw + TFIDF_WEIGHT * np.clip(tfidf * 2, 0, 1)
                 + FUZZ_WEIGHT * fuzzy + HEADING_WEIGHT * head)
+
+    def _keyword_signals(self, squashed: list[str],
+                         headings: list[str] | None) -> tuple[np.ndarray, np.ndarray]:
+        """The keyword scores of the texts, and of their headings (zero without headings), in one
+        pass; many clauses share a heading: each distinct one is scored once."""
+        distinct = sorted(set(headings)) if headings is not None else []
+        scores = self._keyword_scores(squashed + [_squash(h) for h in distinct])
+        n = len(squashed)
+        if headings is None:
+            return scores, np.zeros(scores.shape)
+        where = {h: i for i, h in enumerate(distinct, n)}
+        return scores[:n], scores[[where[h] for h in headings]]
+
+    def _fuzzy_signal(self, cut: list[list[str]]) -> np.ndarray:
+        """Per category, the best token-set similarity of each token list to the category's
+        exemplars: plain ratio of the sorted, de-duplicated token strings (symmetric: the short
+        exemplar strings are taken as the patterns, which compares faster), weighed down for short
+        lists, which match everything by token sets."""
+        from rapidfuzz import fuzz, process
+        patterns, sets = self._fuzzy_strings([_token_set(t) for t in cut])
+        fz = process.cdist(patterns, sets, scorer=fuzz.ratio, workers=self.workers, dtype=np.float32).T / 100.0
+        length = np.array([min(1.0, len(t) / 8.0) for t in cut])[:, None]
+        return self._per_category(fz * length, self.exemplar_owner_[self.fuzzy_rows_])
+
+    def _fuzzy_strings(self, sets: list[str]) -> tuple[list[str], list[str]]:
+        """The fuzzy patterns and the clause token sets, both in the alphabet's stand-ins when it
+        can write them (same ratios, compared faster), else as they are."""
+        mapped = self.fuzzy_alphabet_.translate(sets)
+        if mapped is None or self.fuzzy_patterns_ is None:
+            return self.exemplar_tokens_, sets
+        return self.fuzzy_patterns_, mapped
 
     def _per_category(self, matrix: np.ndarray, owner: np.ndarray | None = None) -> np.ndarray:
         """Each category's best column: the maximum over the columns the category owns."""
@@ -203,13 +327,18 @@ class Aligner:
         self.term_counts_ = np.bincount(terms, minlength=size)
         self.term_starts_ = np.concatenate([[0], np.cumsum(self.term_counts_)[:-1]])
 
+    def _index_fuzzy_patterns(self) -> None:
+        """The fuzzy patterns in stand-in characters (see ``_FuzzyAlphabet``)."""
+        self.fuzzy_alphabet_ = _FuzzyAlphabet(self.exemplar_tokens_)
+        self.fuzzy_patterns_ = self.fuzzy_alphabet_.translate(self.exemplar_tokens_)
+
     def _tfidf_entries(self, cut: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The non-zero entries (row, column, value) of the fitted TF-IDF vectors of token lists,
         sorted by row and column; see ``tfidf``."""
         size = len(self.vocabulary_)
         lengths = np.fromiter(map(len, cut), dtype=np.int64, count=len(cut))
-        flat = [t for tokens in cut for t in tokens]
-        ids = np.fromiter(map(self.unigrams_.get, flat, itertools.repeat(-1)), dtype=np.int64, count=len(flat))
+        flat = itertools.chain.from_iterable(cut)
+        ids = np.fromiter(map(self.unigrams_.get, flat, itertools.repeat(-1)), dtype=np.int64, count=int(lengths.sum()))
         row = np.repeat(np.arange(len(cut), dtype=np.int64), lengths)
         a, b = ids[:-1], ids[1:]
         pair = (row[:-1] == row[1:]) & (a >= 0) & (b >= 0)
@@ -248,6 +377,8 @@ class Aligner:
     def transform(self, clauses: tuple[Clause, ...] | list[Clause]) -> tuple[Clause, ...]:
         """New clauses with ``category``, ``categories`` (main first) and ``category_scores``."""
         clauses = tuple(clauses)
+        if not clauses:
+            return ()
         scores = self.score_texts([c.text for c in clauses], [" ".join(c.heading_path) for c in clauses])
         if "parties" in self.categories_:
             signature = [i for i, c in enumerate(clauses) if c.style == "signature"]
@@ -255,23 +386,31 @@ class Aligner:
         order = np.argsort(-scores, axis=1, kind="stable")
         # a row's categories at or above ``secondary`` come first in its order
         above = (scores >= self.secondary).sum(axis=1).tolist()
-        order = order[:, :max(5, max(above, default=0))].tolist()
+        passed = (scores[np.arange(len(clauses)), order[:, 0]] >= self.threshold).tolist()
+        ranks = order[:, :max(5, max(above))].tolist()
         out = []
         main_of: dict[str, str] = {}
         names = self.categories_
-        for c, row, rank, n_above in zip(clauses, scores.tolist(), order, above):
-            best = rank[0]
-            main = names[best] if row[best] >= self.threshold else UNCLASSIFIED
+        for c, rank, n_above, ok, top in zip(clauses, ranks, above, passed, self._top_scores(scores, order)):
+            main = names[rank[0]] if ok else UNCLASSIFIED
             if main == UNCLASSIFIED and self.inherit and c.style != "signature":
                 # an item that says too little on its own belongs where its heading or the
                 # sentence that introduces it belongs ("4 免责条款" › "4.4 您未遵循文档引起的")
                 main = main_of.get(c.parent or "", UNCLASSIFIED)
             main_of[c.id] = main
-            others = tuple(names[j] for j in rank[1:n_above] if names[j] != main)
+            others = tuple(names[j] for j in rank[1:n_above] if names[j] != main) if n_above > 1 else ()
             cats = ((main,) if main != UNCLASSIFIED else ()) + others
-            out.append(evolve(c, category=main, categories=cats,
-                              category_scores={names[j]: round(row[j], 4) for j in rank[:5]}))
+            out.append(evolve(c, category=main, categories=cats, category_scores=top))
         return tuple(out)
+
+    def _top_scores(self, scores: np.ndarray, order: np.ndarray) -> list[dict[str, float]]:
+        """Each row's five best categories (``order``: the row's columns, best first), with their
+        scores rounded to four decimals."""
+        top = order[:, :5]
+        width = top.shape[1]
+        labels = np.array(self.categories_, dtype=object)[top].ravel().tolist()
+        values = rounded(np.take_along_axis(scores, top, axis=1).ravel(), 4)
+        return [dict(zip(labels[i:i + width], values[i:i + width])) for i in range(0, len(values), width)]
 
     def fit_transform(self, taxonomy: Taxonomy, clauses) -> tuple[Clause, ...]:
         return self.fit(taxonomy).transform(clauses)

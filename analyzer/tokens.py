@@ -77,9 +77,12 @@ class Tokenizer:
         entries = userdict_entries(path)
         compiled = _compiled_module()
         if compiled is not None and all(freq != 0 for _, freq, _ in entries):
-            self.segmenter, self._cut = COMPILED, _compiled_cut(compiled, entries)
+            seg = _compiled_segmenter(compiled, entries)
+            self.segmenter, self._cut = COMPILED, functools.partial(_cut_as_jieba, seg)
+            self._words = functools.partial(_compiled_words, seg)
         else:  # not installed, or a word kept apart (frequency 0), which only jieba's HMM knows
             self.segmenter, self._cut = FALLBACK, _jieba_cut(path)
+            self._words = functools.partial(_meaningful_cut, self._cut)
 
     def cut(self, text: str) -> list[str]:
         """All tokens, punctuation and spaces included, in order."""
@@ -87,7 +90,7 @@ class Tokenizer:
 
     def words(self, text: str) -> list[str]:
         """Tokens that carry meaning: no spaces or punctuation."""
-        return [w for w in self._cut(text) if w.isalnum() or _WORD.search(w)]
+        return self._words(text)
 
     __call__ = words
 
@@ -122,13 +125,13 @@ def _compiled_module():
         return None
 
 
-def _compiled_cut(module, entries):
-    """The compiled segmenter's cut, on a private instance with the user dictionary's words added
-    one by one as jieba adds them (a word without a frequency gets the one jieba would suggest)."""
+def _compiled_segmenter(module, entries):
+    """A private instance of the compiled segmenter, with the user dictionary's words added one
+    by one as jieba adds them (a word without a frequency gets the one jieba would suggest)."""
     seg = module.Jieba()
     for word, freq, tag in entries:
         seg.add_word(word, freq, tag)
-    return functools.partial(_cut_as_jieba, seg)
+    return seg
 
 
 def userdict_entries(path) -> list[tuple[str, int | None, str | None]]:
@@ -156,6 +159,31 @@ def _cut_as_jieba(seg, text: str) -> list[str]:
         elif piece:
             tokens.extend(_split_unknown_runs(seg, seg.cut(piece, True)))
     return tokens
+
+
+def _meaningful(tokens) -> list[str]:
+    """The tokens holding a word character or a Chinese one (what ``Tokenizer.words`` keeps)."""
+    return [w for w in tokens if w.isalnum() or _WORD.search(w)]
+
+
+def _meaningful_cut(cut, text: str) -> list[str]:
+    return _meaningful(cut(text))
+
+
+def _compiled_words(seg, text: str) -> list[str]:
+    """``_meaningful(_cut_as_jieba(seg, text))``, in one pass over rjieba's tokens where the text
+    has no Chinese character outside jieba's range."""
+    if OTHER_HAN.search(text) is not None:
+        return _meaningful(_cut_as_jieba(seg, text))
+    out = []
+    for t in seg.cut(text, True):
+        if t.isalnum():
+            out.append(t)
+        elif len(t) > 1 and not seg.has_word(t):  # an unknown run, split as in _split_unknown_runs
+            out.extend(_meaningful(UNKNOWN_RUN.split(t)))
+        elif _WORD.search(t):
+            out.append(t)
+    return out
 
 
 def _split_unknown_runs(seg, tokens: list[str]) -> list[str]:

@@ -130,3 +130,57 @@ def test_a_process_with_a_stored_fit_imports_neither_scikit_learn_nor_scipy(tmp_
             for _ in range(2)]
     assert runs[0].stdout.split()[:2] == ["non_refundable", "True"]  # no fit stored yet: fitted
     assert runs[1].stdout.split() == ["non_refundable", "False", "False"], runs[1].stderr
+
+
+_KEYWORDS = st.lists(st.text(alphabet="违约金退还款项甲乙方\n", min_size=1, max_size=4), max_size=8)
+_SCANNED = st.text(alphabet="违约金退还款项甲乙方丙，\n𠀀", max_size=30)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(_KEYWORDS, min_size=1, max_size=4), st.lists(_SCANNED, max_size=5))
+def test_keyword_counts_are_those_of_a_plain_search(groups, texts):
+    from analyzer.align import _KeywordIndex
+    groups = [tuple(g) for g in groups]
+    got = _KeywordIndex(groups).counts(texts)
+    want = [[sum(1 for w in g if w in text) for g in groups] for text in texts]
+    assert got.shape == (len(texts), len(groups)) and got.tolist() == want
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(st.text(alphabet="甲乙方费用 争议ab1", max_size=12), min_size=1, max_size=4),
+       st.lists(st.text(alphabet="甲乙方费用 争议法院ab1c2\x00𠀀", max_size=20), max_size=5))
+def test_the_fuzzy_alphabet_keeps_every_ratio(patterns, strings):
+    from rapidfuzz import fuzz, process
+
+    from analyzer.align import _FuzzyAlphabet
+    alphabet = _FuzzyAlphabet(patterns)
+    mapped_patterns, mapped = alphabet.translate(patterns), alphabet.translate(strings)
+    assert [len(s) for s in mapped] == [len(s) for s in strings]
+    want = process.cdist(patterns, strings, scorer=fuzz.ratio, dtype=np.float32)
+    assert np.array_equal(process.cdist(mapped_patterns, mapped, scorer=fuzz.ratio, dtype=np.float32), want)
+    assert alphabet.translate(["甲\n乙"]) is None
+
+
+def test_rounded_is_python_s_round():
+    from analyzer.align import rounded
+    rng = np.random.default_rng(7)
+    for digits in (0, 2, 4):
+        halves = (np.arange(5000) + 0.5) / 10 ** digits
+        values = np.concatenate([rng.random(20000), -rng.random(100), rng.random(100) * 1e9, halves,
+                                 np.nextafter(halves, 0), np.nextafter(halves, 1),
+                                 [0.0, -0.0, 0.03125, 5e-05, np.inf, -np.inf]])
+        got, want = rounded(values, digits), [round(v, digits) for v in values.tolist()]
+        assert got == want and [np.signbit(v) for v in got] == [np.signbit(v) for v in want]
+    assert rounded(np.array([1234.5678]), -2) == [round(1234.5678, -2)]
+
+
+_PIECES = st.sampled_from(["甲方", "违约金", "的", "www.", ".com", "2.1.1", "3.5%", "C++", "AT&T", "_", "________",
+                           "#", "-", "0", "abc", "\u9fd6", "\u3400", "①", "，", "。", "（", " ", "\n"])
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_words_are_the_cut_tokens_that_carry_meaning(text):
+    import re
+    tk = tokenizer()
+    assert tk.words(text) == [w for w in tk.cut(text) if re.search(r"[\w\u4e00-\u9fff]", w)]
