@@ -173,32 +173,58 @@ def _fixed(items) -> set[str] | None:
 class Prefilter:
     """For each of many texts, which of many patterns may match in it (a superset of those
     that do), from one ``LiteralIndex`` pass. With ``owners`` (the owner of each pattern: a
-    rule of several patterns, say) it tells the owners instead."""
+    rule of several patterns, say) it tells the owners instead.
+
+    A pattern that requires one set of words is told by any of them. One that requires several
+    is told by a word of its rarest set (the set whose words the patterns require least often:
+    甲方, which many require, is in most texts) when the text also holds a word of each of the
+    others; the sets a text holds a word of are the bits of one number."""
 
     def __init__(self, patterns, owners=None):
         self.patterns = tuple(patterns)
         owners = list(range(len(self.patterns))) if owners is None else list(owners)
         needs = [required(p) for p in self.patterns]
-        words = sorted({w for need in needs for words in need for w in words})
-        position = {w: i for i, w in enumerate(words)}
+        words = sorted({w for need in needs for group in need for w in group})
         self.index = LiteralIndex(words)
-        groups = [(k, words_) for k, need in enumerate(needs) for words_ in need]
-        self._pattern_of_group = [k for k, _ in groups]
-        self._groups_of_word: list[list[int]] = [[] for _ in words]
-        for g, (_, words_) in enumerate(groups):
-            for w in words_:
-                self._groups_of_word[position[w]].append(g)
-        self._groups_needed = [len(need) for need in needs]
-        self._always = [k for k, need in enumerate(needs) if not need]
-        self._owners = owners
+        position = {w: i for i, w in enumerate(words)}
+        bit = {group: 1 << b for b, group in enumerate(sorted({g for need in needs for g in need}, key=sorted))}
+        self._bits = [0] * len(words)  # the sets each word is in
+        for group, b in bit.items():
+            for w in group:
+                self._bits[position[w]] |= b
+        self._direct: list[set] = [set() for _ in words]  # the owners each word tells
+        self._checks: list[list] = [[] for _ in words]  # (owner, the sets it needs) each word tells
+        for owner, need, told_by in zip(owners, needs, _rarest(needs)):
+            for w in told_by:
+                if len(need) == 1:
+                    self._direct[position[w]].add(owner)
+                else:
+                    self._checks[position[w]].append((owner, sum(bit[g] for g in set(need))))
+        self._always = frozenset(owner for owner, need in zip(owners, needs) if not need)
 
     def candidates(self, texts: list[str]) -> list[list[int]]:
         """For each text, the patterns (or their owners) that may match in it, in order: a
         pattern may when the text holds a word of every set it requires."""
         out = []
+        direct, checks, bits = self._direct, self._checks, self._bits
         for text in texts:
-            groups = {g for w in self.index.words_in(text) for g in self._groups_of_word[w]}
-            counts = Counter(self._pattern_of_group[g] for g in groups)
-            may = self._always + [k for k, n in counts.items() if n == self._groups_needed[k]]
-            out.append(sorted({self._owners[k] for k in may}))
+            found = self.index.words_in(text)
+            may = set(self._always)
+            held = 0
+            for w in found:
+                may.update(direct[w])
+                held |= bits[w]
+            for w in found:
+                for owner, needed in checks[w]:
+                    if held & needed == needed:
+                        may.add(owner)
+            out.append(sorted(may))
         return out
+
+
+def _rarest(needs) -> list[frozenset[str]]:
+    """For each pattern's requirement (see ``required``), its set whose words all the patterns
+    require least often (the empty set when it requires nothing)."""
+    uses = Counter(w for need in needs for group in need for w in group)
+    return [min(need, key=lambda group: (sum(uses[w] for w in group), sorted(group)), default=frozenset())
+            for need in needs]

@@ -61,11 +61,14 @@ class Condition:
 
     def act(self, sentence: Sentence):
         """The first act of the sentence the condition holds for, or None."""
-        return next((a for a in sentence.acts if a.action in self.actions
-                     and (self.actors is None or (a.actor or "none") in self.actors)
-                     and (self.modalities is None or (a.modality or "none") in self.modalities)
-                     and (self.negated is None or a.negated == self.negated)
-                     and (not self.near or self._near(sentence.text, a))), None)
+        for a in sentence.acts:
+            if a.action in self.actions \
+                    and (self.actors is None or (a.actor or "none") in self.actors) \
+                    and (self.modalities is None or (a.modality or "none") in self.modalities) \
+                    and (self.negated is None or a.negated == self.negated) \
+                    and (not self.near or self._near(sentence.text, a)):
+                return a
+        return None
 
     def _near(self, text: str, act) -> bool:
         """One of ``near`` matches around the act (what it acts on)."""

@@ -19,12 +19,13 @@ Clause one-sidedness (−1 favours the customer … +1 favours the vendor):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass
 
 from .distinct import group
 from .literals import Prefilter
 from .measures import DETAIL_READERS, MEASURES, Context
-from .model import Clause, Finding, Parties, Protection
+from .model import Clause, Finding, Parties, Protection, evolve
 from .reading import Reading, Sentence, View, read
 from .rules import SEVERITIES, SEVERITY_CN, Rule, RuleBook, rulebook
 from .terms import penalties
@@ -43,12 +44,27 @@ class Hit:
 
 def match(rule: Rule, sentence: Sentence, context: Context) -> Hit | None:
     """Does ``rule`` fire on one read sentence? Returns the hit or None."""
+    return fire(rule, rule.patterns, sentence, context)
+
+
+def fire(rule: Rule, patterns, sentence: Sentence, context: Context) -> Hit | None:
+    """``match`` with the rule's trigger patterns narrowed to ``patterns`` (in the rule's order):
+    those that may match the sentence, the others being known to find nothing in it."""
     text = sentence.text
-    m = next((m for p in rule.patterns for m in [p.search(text)] if m), None)
-    if m is None and not any(c.act(sentence) for c in rule.when):
-        return None
-    if any(u.search(text) for u in rule.unless):
-        return None
+    for p in patterns:
+        m = p.search(text)
+        if m:
+            return settle(rule, m, sentence, context)
+    return settle(rule, None, sentence, context) if acts_on(rule, sentence) else None
+
+
+def settle(rule: Rule, m: re.Match | None, sentence: Sentence, context: Context) -> Hit | None:
+    """The hit of a rule whose trigger fired on a sentence (``m``: its pattern's match, None
+    when a condition held), unless an exception or the measure says otherwise."""
+    text = sentence.text
+    for u in rule.unless:
+        if u.search(text):
+            return None
     mutual = any(p.search(text) for p in rule.mutual)
     value = None
     if rule.measure:
@@ -59,6 +75,15 @@ def match(rule: Rule, sentence: Sentence, context: Context) -> Hit | None:
         value = measured.value
     escalated = any(p.search(text) for p in rule.escalate)
     return Hit(sentence.start, sentence.end, mutual, escalated, value)
+
+
+def acts_on(rule: Rule, sentence: Sentence) -> bool:
+    """Does one of the rule's `when` conditions hold for an act of the sentence?"""
+    if sentence.acts:
+        for c in rule.when:
+            if c.act(sentence):
+                return True
+    return False
 
 
 def match_text(rule: Rule, text: str, context: Context, parties: Parties | None = None) -> Hit | None:
@@ -130,7 +155,7 @@ def score(clauses: tuple[Clause, ...], parties: Parties, *, to_source=None,
     protections: list[Protection] = []
     body = [c for c in clauses if c.style != "signature"]
     readings = [reading_of(c, parties) for c in body]
-    for clause, r, candidates in zip(body, readings, candidates_of(book.rules, readings)):
+    for clause, r, candidates in zip(body, readings, triggers(book.rules).candidates(readings)):
         for rule, hits in _hits(candidates, r, ctx):
             a, b, _ = hits[0]
             quote, qs, qe = _quote(clause, r.view, a, b)
@@ -151,66 +176,106 @@ def score(clauses: tuple[Clause, ...], parties: Parties, *, to_source=None,
                 regulatory=all(book.is_statutory(x) for x in said)))
     findings = _mutual_penalties(findings, readings, book)
     by_id = {c.id: c for c in clauses}
-    findings = [replace(f, explanation=_explain(book, book.rule(f.rule), by_id[f.clause_id], f))
+    findings = [evolve(f, explanation=_explain(book, book.rule(f.rule), by_id[f.clause_id], f))
                 for f in findings]
     return tuple(findings), tuple(protections)
 
 
-def _hits(candidates: list[Rule], r: Reading, ctx: Context):
-    """(rule, its hits in the clause's sentences) for the first rule of each code that fires."""
+def _hits(candidates, r: Reading, ctx: Context):
+    """(rule, its hits in the clause's sentences) for the first rule of each code that fires.
+    A trigger pattern that finds nothing in the clause finds nothing in its sentences (trigger
+    patterns do not look beyond what they match, see ``rules``), so a sentence is tried with
+    only the patterns that match the clause."""
     done: set[str] = set()
-    for rule in candidates:
+    text = r.view.text
+    for rule, patterns in candidates:
         if rule.code in done:
             continue
-        if not (rule.when or any(p.search(r.view.text) for p in rule.patterns)):
-            continue  # a pattern that finds nothing in the clause finds nothing in its sentences
-        hits = [(s.start, s.end, h) for s in r.sentences for h in [match(rule, s, ctx)] if h]
+        live = [p for p in patterns if p.search(text)] if patterns else patterns
+        if not (live or rule.when):
+            continue
+        hits = [(s.start, s.end, h) for s in r.sentences for h in [fire(rule, live, s, ctx)] if h]
         if hits:
             done.add(rule.code)
             yield rule, hits
+
+
+class Triggers:
+    """A rule book's trigger patterns and conditions, indexed for many readings at once."""
+
+    def __init__(self, rules: tuple[Rule, ...]):
+        self.rules = rules
+        self.patterns = [(k, p) for k, rule in enumerate(rules) for p in rule.patterns]
+        self.prefilter = Prefilter([p for _, p in self.patterns])
+        self.by_action: dict[str, list[int]] = {}  # the rules with a condition on each action
+        for k, rule in enumerate(rules):
+            for action in rule.actions:
+                self.by_action.setdefault(action, []).append(k)
+
+    def candidates(self, readings: list[Reading]) -> list[list[tuple[Rule, list[re.Pattern]]]]:
+        """For each reading, the rules that may fire on it (a superset; in book order), each
+        with its trigger patterns that may match the reading's view (in the rule's order): a
+        pattern may when the view holds its literal words (see ``literals``); a rule may when
+        one of its patterns may, or it has a condition on an action the reading holds."""
+        rules, patterns, by_action = self.rules, self.patterns, self.by_action
+        out = []
+        for r, found in zip(readings, self.prefilter.candidates([r.view.text for r in readings])):
+            may: dict[int, list[re.Pattern]] = {}
+            for i in found:
+                k, p = patterns[i]
+                if k in may:
+                    may[k].append(p)
+                else:
+                    may[k] = [p]
+            for sentence in r.sentences:
+                for act in sentence.acts:
+                    for k in by_action.get(act.action, ()):
+                        if k not in may:
+                            may[k] = []
+            out.append([(rules[k], may[k]) for k in sorted(may)])
+        return out
 
 
 def candidates_of(rules: tuple[Rule, ...], readings: list[Reading]) -> list[list[Rule]]:
     """For each reading, the rules that may fire on it (a superset; in book order): those with a
     pattern whose literal words it holds (see ``literals``), or with a condition on an action
     it holds."""
-    by_words = _prefilter(rules).candidates([r.view.text for r in readings])
-    out = []
-    for r, found in zip(readings, by_words):
-        actions = r.actions
-        keep = set(found) | {k for k, rule in enumerate(rules) if rule.when and rule.actions & actions}
-        out.append([rules[k] for k in sorted(keep)])
-    return out
+    return [[rule for rule, _ in found] for found in triggers(rules).candidates(readings)]
 
 
-_PREFILTERS: dict[int, tuple] = {}
+_TRIGGERS: dict[int, Triggers] = {}
+TRIGGER_BOOKS = 8  # rule books whose triggers are kept indexed (the packaged one, a few test books)
 
 
-def _prefilter(rules: tuple[Rule, ...]) -> Prefilter:
-    """The prefilter of a rule book's trigger patterns, telling rules (built once per book)."""
-    kept = _PREFILTERS.get(id(rules))
-    if kept is None or kept[0] is not rules:
-        kept = (rules, Prefilter([p for rule in rules for p in rule.patterns],
-                                 [k for k, rule in enumerate(rules) for _ in rule.patterns]))
-        if len(_PREFILTERS) > 8:
-            _PREFILTERS.clear()
-        _PREFILTERS[id(rules)] = kept
-    return kept[1]
+def triggers(rules: tuple[Rule, ...]) -> Triggers:
+    """The indexed triggers of a rule book, built once per book (at most TRIGGER_BOOKS kept)."""
+    kept = _TRIGGERS.get(id(rules))
+    if kept is None or kept.rules is not rules:
+        kept = Triggers(rules)
+        if len(_TRIGGERS) >= TRIGGER_BOOKS:
+            _TRIGGERS.clear()
+        _TRIGGERS[id(rules)] = kept
+    return kept
 
 
 def _mutual_penalties(findings, readings: list[Reading], book) -> list[Finding]:
     """A penalty on the customer is mutual when the vendor owes at least as much elsewhere."""
-    vendor_pcts = [p.pct for r in readings for p in penalties(r.view.text)
-                   if p.payer == "vendor" and p.pct is not None]
+    vendor_pcts = None  # read when a penalty finding first asks
     out = []
     for f in findings:
-        if f.flag == "excessive_penalty" and not f.mutual and f.value is not None \
-                and any(v >= f.value for v in vendor_pcts):
-            f = replace(f, mutual=True)
+        if f.flag == "excessive_penalty" and not f.mutual and f.value is not None:
+            vendor_pcts = vendor_pcts if vendor_pcts is not None else _vendor_pcts(readings)
+            if any(v >= f.value for v in vendor_pcts):
+                f = evolve(f, mutual=True)
         if f.mutual:
-            f = replace(f, severity=_bump(f.severity, -1))
+            f = evolve(f, severity=_bump(f.severity, -1))
         out.append(f)
     return out
+
+
+def _vendor_pcts(readings: list[Reading]) -> list[float]:
+    """The penalties (% of the amount) the vendor owes anywhere in the contract."""
+    return [p.pct for r in readings for p in penalties(r.view.text) if p.payer == "vendor" and p.pct is not None]
 
 
 def risk_score(findings, protections, missing=(), *, book: RuleBook | None = None) -> float:

@@ -78,3 +78,10 @@ def test_a_gate_turns_away_texts_without_the_words():
     may = gate(re.compile(r"\d+元?(?:/|每)(?:\d+秒|分钟)"))
     assert may("0.1元/分钟") and may("每60秒0.1元/") and not may("分钟") and not may("每天")
     assert gate(re.compile("[^。]*"))("")  # nothing required: every text passes
+
+
+def test_a_pattern_of_several_required_sets_needs_a_word_of_each():
+    patterns = [re.compile("乙方[^。]{0,6}(?:有权|可以)[^。]{0,9}终止"), re.compile("违约金"), re.compile("[^。]*")]
+    texts = ["乙方有权终止", "乙方有权解除", "终止。乙方可以", "违约金", ""]
+    assert Prefilter(patterns).candidates(texts) == [[0, 2], [2], [0, 2], [1, 2], [2]]
+    assert Prefilter(patterns, ["a", "b", "a"]).candidates(texts) == [["a"], ["a"], ["a"], ["a", "b"], ["a"]]

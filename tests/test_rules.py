@@ -150,3 +150,21 @@ def test_numbers_beside_findings():
     got = details("customer_termination_right", "违约方应在二十日内纠正，否则守约方有权终止协议。")
     assert got == {"cure_days": 20}
     assert details("exclusivity", "甲方优先选择乙方。") == {}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([e.text for r in BOOK.rules for e in r.positive + r.negative]), min_size=1, max_size=4)
+       .map("".join))
+def test_a_clause_is_tried_with_only_the_patterns_that_may_match_it(text):
+    """Each rule fires on the same sentences, with the same hit, whether every trigger pattern
+    is tried or only those the prefilter lets through and that match the whole clause."""
+    from analyzer.reading import read
+    from analyzer.score import fire, match, triggers
+    ctx = Context()
+    r = read(text)
+    found = dict(triggers(BOOK.rules).candidates([r])[0])
+    for rule in BOOK.rules:
+        every = [match(rule, s, ctx) for s in r.sentences]
+        live = [p for p in found.get(rule, ()) if p.search(r.view.text)]
+        narrowed = [fire(rule, live, s, ctx) if rule in found else None for s in r.sentences]
+        assert narrowed == every, rule.id
