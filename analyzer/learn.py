@@ -15,7 +15,6 @@ import functools
 import itertools
 import json
 import math
-import operator
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -39,7 +38,16 @@ MIN_DF = 2
 MIN_POSITIVES = 6  # a code with fewer positive clauses gets no model
 MAX_CLAUSE = 500  # the scorer's limit: a longer clause satisfies nothing
 FORMAT = 1
-SECOND = operator.itemgetter(1)
+CODE_BITS = 21  # a code point fits in 21 bits: an n-gram packs into one integer (see ``pack``)
+GAP = (1 << CODE_BITS) - 1  # between texts read at once: beyond every code point, in no n-gram
+
+
+def pack(gram: str) -> int:
+    """An n-gram (n ≤ 3) as one integer: its code points side by side, CODE_BITS each."""
+    out = 0
+    for ch in gram:
+        out = (out << CODE_BITS) | ord(ch)
+    return out
 def tokens(reading: Reading) -> list[str]:
     """What the model sees of a clause: the character n-grams of its view and its acts."""
     text = reading.view.text
@@ -89,29 +97,45 @@ class Vocabulary:
         return idx, val / np.linalg.norm(val)
 
     @functools.cached_property
-    def grams(self):
-        """An Aho–Corasick automaton of the terms that are character n-grams: one pass over a
-        text finds every occurrence of each, as the n-grams ``tokens`` lists would."""
-        import ahocorasick
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    def grams(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """For each n-gram length, the packed n-grams of the vocabulary (``pack``), sorted, and
+        their term indexes."""
         lo, hi = NGRAMS
-        for term, i in self.terms.items():
-            if lo <= len(term) <= hi:
-                automaton.add_word(term, i)
-        automaton.make_automaton()
-        return automaton
+        out = {}
+        for n in range(lo, hi + 1):
+            pairs = sorted((pack(term), i) for term, i in self.terms.items() if len(term) == n)
+            out[n] = (np.array([k for k, _ in pairs], dtype=np.int64), np.array([i for _, i in pairs], dtype=np.int64))
+        return out
 
-    def ids(self, text: str, acts: list[str]) -> np.ndarray:
-        """The term indexes of a text's n-grams and of its act tokens (terms of the vocabulary only)."""
-        found = np.fromiter(map(SECOND, self.grams.iter(text)), dtype=np.int64) if len(text) >= NGRAMS[0] else []
-        return np.concatenate([found, [i for i in map(self.terms.get, acts) if i is not None]]).astype(np.int64)
+    def grams_in(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(text index, term index) of every occurrence of the vocabulary's n-grams in the texts,
+        as the n-grams ``tokens`` lists would give them; all texts read at once."""
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+        bounds = np.cumsum(lengths) - lengths  # where each text starts, a gap code after it
+        codes = np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.int64)
+        codes[bounds[1:] - 1] = GAP
+        docs, terms = [], []
+        for n, (keys, ids) in self.grams.items():
+            if len(codes) < n or not len(keys):
+                continue
+            at, packed = np.arange(len(codes) - n + 1), codes[:len(codes) - n + 1].copy()
+            for k in range(1, n):
+                packed = (packed << CODE_BITS) | codes[k:len(codes) - n + 1 + k]
+            where = np.minimum(np.searchsorted(keys, packed), len(keys) - 1)
+            hit = keys[where] == packed  # an n-gram across a gap holds the gap code: no term does
+            docs.append(np.searchsorted(bounds, at[hit], side="right") - 1)
+            terms.append(ids[where[hit]])
+        empty = np.zeros(0, dtype=np.int64)
+        return np.concatenate(docs) if docs else empty, np.concatenate(terms) if terms else empty
 
-    def rows(self, docs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Many documents' unit-length TF-IDF rows at once, from their term indexes (``ids``), as
-        (document, term, value) arrays sorted by document then term."""
+    def rows(self, docs: list[tuple[str, list[str]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Many documents' unit-length TF-IDF rows at once, each document given as its text and
+        its act tokens (``features``), as (document, term, value) arrays sorted by document then term."""
         n = len(self.terms)
-        ids = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-        owner = np.repeat(np.arange(len(docs), dtype=np.int64), [len(d) for d in docs])
+        gram_doc, gram_term = self.grams_in([text for text, _ in docs])
+        acts = [(k, i) for k, (_, tokens) in enumerate(docs) for i in map(self.terms.get, tokens) if i is not None]
+        owner = np.concatenate([gram_doc, np.array([k for k, _ in acts], dtype=np.int64)])
+        ids = np.concatenate([gram_term, np.array([i for _, i in acts], dtype=np.int64)])
         keys, counts = np.unique(owner * n + ids, return_counts=True)
         doc, term = np.divmod(keys, n)
         val = counts * self.idf[term]
@@ -144,7 +168,7 @@ class Model:
 
     def confidence(self, docs: list[tuple[str, list[str]]]) -> np.ndarray:
         """Documents, each (text, act tokens), × codes."""
-        doc, term, val = self.vocabulary.rows([self.vocabulary.ids(text, acts) for text, acts in docs])
+        doc, term, val = self.vocabulary.rows(docs)
         parts = self.coef[:, term] * val  # codes × (document, term) pairs
         scores = np.zeros((len(self.codes), len(docs)))
         present, starts = np.unique(doc, return_index=True)

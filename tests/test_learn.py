@@ -116,10 +116,22 @@ def test_the_second_opinion_as_a_dataframe(sample_paths):
 
 
 def test_the_fast_features_are_the_tokens_terms(sample_analyses):
-    """The n-gram automaton finds exactly the vocabulary terms that the token lists hold."""
+    """The packed n-gram search finds exactly the vocabulary terms that the token lists hold."""
     vocab = packaged().vocabulary
     clauses = [c for a in sample_analyses for c in a.clauses if c.reading is not None]
     assert len(clauses) > 100
     for c in clauses:
         want = sorted(i for i in map(vocab.terms.get, tokens(c.reading)) if i is not None)
-        assert sorted(vocab.ids(*features(c.reading)).tolist()) == want, c.id
+        text, acts = features(c.reading)
+        got = vocab.grams_in([text])[1].tolist() + [i for i in map(vocab.terms.get, acts) if i is not None]
+        assert sorted(got) == want, c.id
+
+
+def test_texts_read_at_once_count_each_text_s_own_grams():
+    vocab = packaged().vocabulary
+    texts = ["服务商有权随时解除本合同。", "", "甲", "客户应按时付款。服务商有权"]
+    doc, term = vocab.grams_in(texts)
+    for k, text in enumerate(texts):
+        alone = sorted(i for n in (2, 3) for j in range(len(text) - n + 1)
+                       if (i := vocab.terms.get(text[j:j + n])) is not None)
+        assert sorted(term[doc == k].tolist()) == alone
