@@ -2,7 +2,9 @@
 that cannot match.
 
 ``LiteralIndex`` runs one Aho–Corasick pass (pyahocorasick) over the texts joined and reports
-every occurrence of every word, overlapping ones included. ``required(pattern)`` reads a
+every occurrence of every word, overlapping ones included. The automaton looks a character up
+in a list of each state's next characters, so the texts are first spelled in an alphabet of its
+own (``SearchAlphabet``) where every character is found early in the first state's list. ``required(pattern)`` reads a
 compiled pattern's syntax tree for words one of which every match must contain (the
 "prefilter" of a regular-expression engine); ``Prefilter`` combines the two: for each text, the
 patterns that may match it. It never leaves out a pattern that matches: a pattern whose
@@ -16,6 +18,8 @@ import itertools
 import re
 from collections import Counter
 
+import numpy as np
+
 try:  # Python 3.11 moved the parser; 3.10 has it at the top level
     from re import _constants as _c, _parser as _sre_parse
 except ImportError:  # pragma: no cover
@@ -25,24 +29,74 @@ except ImportError:  # pragma: no cover
 SEPARATOR = "\n"
 
 
+class SearchAlphabet:
+    """Stand-in characters for finding a fixed list of words: each character of the words gets
+    one of its own, every other character one shared ``OTHER`` (no word holds it, so no match
+    changes). The stand-ins lie past U+FFFF: a text spelled in them is stored four bytes a
+    character, which the automaton reads without a copy. ``ranked`` is the word characters, the
+    ones the words use most first."""
+
+    BASE = 0x10000
+    OTHER, NEVER = chr(BASE), chr(BASE + 1)  # NEVER is in no spelled text
+
+    def __init__(self, words):
+        uses = Counter(c for w in words for c in w)
+        self.ranked = sorted(uses, key=lambda c: (-uses[c], c))
+        codes = {ord(c): k for k, c in enumerate(self.ranked, self.BASE + 2)}
+        # past the highest word character: ``take`` with mode="clip" sends higher ones to the last entry
+        self.table = np.full(max(codes, default=0) + 2, self.BASE, dtype="<u4")
+        self.table[list(codes)] = list(codes.values())
+
+    def spell(self, text: str) -> str:
+        """The text in stand-in characters, one for one (offsets stay the same)."""
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        return self.table.take(points, mode="clip").tobytes().decode("utf-32-le")
+
+
 class LiteralIndex:
     """Every occurrence of a fixed list of words in a list of texts (words with a newline are not
-    allowed: texts are joined with one)."""
+    allowed: texts are joined with one).
+
+    The automaton also holds, ahead of the words, one unmatchable word for each stand-in
+    character (itself, then ``NEVER``), ``OTHER`` first and the characters the words use most
+    next: the first state then lists every character, the common ones early. These words never
+    occur and the automaton reports every occurrence of every word it holds, so what it reports
+    is the same."""
 
     def __init__(self, words):
         import ahocorasick
         self.words = tuple(words)
         if any(not w or SEPARATOR in w for w in self.words):
             raise ValueError("words must be non-empty and hold no newline")
+        self.alphabet = SearchAlphabet(self.words)
         self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        for i, w in enumerate(self.words):
-            self._automaton.add_word(w, i)
         if self.words:
+            self._add_words(self.alphabet)
             self._automaton.make_automaton()
+
+    def _add_words(self, alphabet: SearchAlphabet) -> None:
+        never = alphabet.NEVER
+        self._automaton.add_word(alphabet.OTHER + never, -1)
+        for c in alphabet.ranked:
+            self._automaton.add_word(alphabet.spell(c) + never, -1)
+        for i, w in enumerate(self.words):
+            self._automaton.add_word(alphabet.spell(w), i)
 
     def words_in(self, text: str) -> set[int]:
         """Indexes of the words that occur in one text."""
-        return {w for _, w in self._automaton.iter(text)} if self.words else set()
+        return self.words_in_each([text])[0]
+
+    def words_in_each(self, texts: list[str]) -> list[set[int]]:
+        """For each text, the indexes of the words that occur in it."""
+        if not self.words or not texts:
+            return [set() for _ in texts]
+        spelled, search = self.alphabet.spell(SEPARATOR.join(texts)), self._automaton.iter
+        out, at = [], 0
+        for text in texts:
+            end = at + len(text)
+            out.append({w for _, w in search(spelled, at, end)} if end > at else set())
+            at = end + 1
+        return out
 
     def find(self, texts: list[str]) -> tuple[list[int], list[int]]:
         """(text indexes, word indexes) of every occurrence, in the order of their ends."""
@@ -50,7 +104,7 @@ class LiteralIndex:
             return [], []
         starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
         rows, ids = [], []
-        for end, w in self._automaton.iter(SEPARATOR.join(texts)):
+        for end, w in self._automaton.iter(self.alphabet.spell(SEPARATOR.join(texts))):
             rows.append(bisect.bisect_right(starts, end) - 1)
             ids.append(w)
         return rows, ids
@@ -207,8 +261,7 @@ class Prefilter:
         pattern may when the text holds a word of every set it requires."""
         out = []
         direct, checks, bits = self._direct, self._checks, self._bits
-        for text in texts:
-            found = self.index.words_in(text)
+        for found in self.index.words_in_each(texts):
             may = set(self._always)
             held = 0
             for w in found:

@@ -85,3 +85,13 @@ def test_a_pattern_of_several_required_sets_needs_a_word_of_each():
     texts = ["乙方有权终止", "乙方有权解除", "终止。乙方可以", "违约金", ""]
     assert Prefilter(patterns).candidates(texts) == [[0, 2], [2], [0, 2], [1, 2], [2]]
     assert Prefilter(patterns, ["a", "b", "a"]).candidates(texts) == [["a"], ["a"], ["a"], ["a", "b"], ["a"]]
+
+
+def test_the_words_in_each_text_are_those_it_holds():
+    words = ["违约", "违约金", "约金", "金", "乙方", "\U0001F600笑", "终止"]
+    index = LiteralIndex(words)
+    texts = ["乙方违约金", "", "金金", "无关\U0001F600笑", "违约", "\ud800终止", "x" * 3]
+    want = [{i for i, w in enumerate(words) if w in t} for t in texts]
+    assert index.words_in_each(texts) == want
+    assert [index.words_in(t) for t in texts] == want
+    assert LiteralIndex([]).words_in_each(texts) == [set() for _ in texts]
