@@ -237,12 +237,14 @@ MAY_PROVIDE, MAY_PAY = tuple(map(gate, PROVIDES)), tuple(map(gate, PAYS))
 SERVICE_AFTER = re.compile(r"[^。；，,]{0,4}(?:服务|平台|系统|技术|产品|线路|号码|课程|培训|咨询|软件|网络|通信|电信)")
 
 
-def detect_vendor_role(text: str, votes: Counter | None = None) -> tuple[str | None, str]:
+def detect_vendor_role(text: str, votes: Counter | None = None, *,
+                       squeezed: str | None = None) -> tuple[str | None, str]:
     """The letter (甲方/乙方) that provides the service, and the phrase that shows it; ``votes``
-    may bring votes of other evidence."""
+    may bring votes of other evidence; ``squeezed``: the text folded and without whitespace, when
+    the caller has it already."""
     votes = Counter(votes or {})
     first: dict[str, str] = {}
-    t = squash(fold(text))
+    t = squeezed if squeezed is not None else squash(fold(text))
     seen: set[int] = set()  # one vote per phrase, however many patterns see it
     for weight, patterns, gates in ((1, PROVIDES, MAY_PROVIDE), (2, PAYS, MAY_PAY)):
         for pat, may in zip(patterns, gates):
@@ -418,7 +420,7 @@ def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
     if not any(names.values()):  # the parties listed inside the first numbered clause ("一、合同主体")
         names = labels(text.splitlines()[:24]) or names
     defs = definitions(text)
-    role, evidence = _vendor_role(text, names, signature, vendor_role)
+    role, evidence = _vendor_role(text, squeezed, names, signature, vendor_role)
     vendor, customer = _sides(role, names, signature, bracket_roles(head + tail))
     _definitions(defs, role, vendor, customer)
     if role is None or not vendor.names:
@@ -463,7 +465,7 @@ def bracket_roles(lines: list[str]) -> dict[str, str]:
     return out
 
 
-def _vendor_role(text, names, signature, vendor_role) -> tuple[str | None, str]:
+def _vendor_role(text, squeezed, names, signature, vendor_role) -> tuple[str | None, str]:
     if vendor_role is not None:
         if vendor_role not in ROLES:
             raise SettingsError(f"vendor role {vendor_role!r} is not one of {', '.join(ROLE_CHOICES)}")
@@ -471,7 +473,7 @@ def _vendor_role(text, names, signature, vendor_role) -> tuple[str | None, str]:
     lettered = {r: names.get(r) or signature.get(r) for r in ("甲方", "乙方") if r in names or r in signature}
     filled = [r for r, n in lettered.items() if n]
     drafter = filled[0] if len(lettered) == 2 and len(filled) == 1 else None  # a template filled in for itself
-    role, phrase = detect_vendor_role(text, Counter({drafter: 2}) if drafter else None)
+    role, phrase = detect_vendor_role(text, Counter({drafter: 2}) if drafter else None, squeezed=squeezed)
     if role:
         return role, phrase or f"only {drafter} is named: the drafter of a template is its vendor"
     return ("乙方", "no provider phrase found; 乙方 assumed") if lettered else (None, "")

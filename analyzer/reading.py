@@ -27,9 +27,8 @@ from .parties import generic
 from .taxonomy import resource_yaml
 
 SENTENCES = re.compile(r"[^。；;!?！？]+[。；;!?！？]?")
-_SPACE = re.compile(r"\s")
+_SPACES = re.compile(r"\s+")
 QUOTES, UNQUOTES = "“\"「『", "”\"」』"  # around a party's name: "“观测云”有权" reads 乙方有权
-_NON_SPACE = re.compile(r"\S+")
 
 
 class View:
@@ -98,13 +97,15 @@ def _view(text: str, roles: _Roles | None) -> View:
 
 def _unspaced(folded: str) -> tuple[str, list[int] | range]:
     """The text without whitespace, and the index in ``folded`` of each character kept."""
-    if _SPACE.search(folded) is None:
+    if _SPACES.search(folded) is None:
         return folded, range(len(folded))
-    chars, index = [], []
-    for m in _NON_SPACE.finditer(folded):
-        chars.append(m.group(0))
-        index.extend(range(m.start(), m.end()))
-    return "".join(chars), index
+    index: list[int] = []
+    last = 0
+    for m in _SPACES.finditer(folded):
+        index += range(last, m.start())
+        last = m.end()
+    index += range(last, len(folded))
+    return "".join(folded.split()), index  # str.split's whitespace is the \s of patterns
 
 
 def _role_words(s: str, roles: _Roles):
@@ -225,7 +226,8 @@ def lexicon() -> Lexicon:
 ADJACENT = re.compile(r"(?:均|亦|也|则|即|仍|还|都|同样|依法|依约|另行|自行|随时|立即|直接|单方面?|概|一概|皆|将|[,，]?同时)*")
 CLAUSE_BREAK = re.compile(r"[,，:：]")
 DEMONSTRATIVES = "其该此所这上前"
-QUANTIFIER = re.compile(r"(?:任何|其他|其它|所有|相关|各|该|此)$")
+QUANTIFIERS = ("任何", "其他", "其它", "所有", "相关", "各", "该", "此")
+QUANTIFIER = re.compile(f"(?:{'|'.join(QUANTIFIERS)})$")
 PASSIVE = re.compile(r"被(?:[^甲乙]{0,2})$")
 NOMINAL = ("时", "后", "之后", "以后", "之前", "前", "之日", "期间", "之时", "当日", "情况", "情形", "事宜")
 LIST_AHEAD = re.compile(r"以下|下列|下述|如下")
@@ -256,24 +258,27 @@ def read_sentence(s: str, lex: Lexicon | None = None) -> tuple[Act, ...]:
     parties = _subjects(s, lex, found[-1].start(), brackets, breaks)
     hidden = None  # what holds no modal word (see _hidden), once a modal word is met
     acts: list[Act] = []
+    window, modal_words, immediate_words = lex.window, lex.modal, lex.immediate
     for m in found:
-        if s.startswith(NOMINAL, m.end()):
+        start, end = m.span()
+        if s.startswith(NOMINAL, end):
             continue  # "协议终止后", "调整情况": when it happens, not an act
-        actor, at = _actor(s, parties, m.start(), lex)
-        if s.find("被", max(0, m.start() - 3), m.start()) >= 0 and PASSIVE.search(s, max(0, m.start() - 3), m.start()):
+        actor, at = _actor(s, parties, start, lex)
+        near = start - 3 if start > 3 else 0
+        if s.find("被", near, start) >= 0 and PASSIVE.search(s, near, start):
             actor = None  # "其账号可能被注销": done to the subject, by someone unnamed
-        low = max(at, m.start() - 2 * lex.window) if at >= 0 else max(0, m.start() - lex.window)
-        candidates = list(lex.modal.finditer(s, low, m.start()))
+        low = max(at, start - 2 * window) if at >= 0 else max(0, start - window)
+        candidates = list(modal_words.finditer(s, low, start))
         if candidates and hidden is None:
             hidden = _hidden(s, brackets, found)
-        modal = _modal(s, candidates, m.start(), hidden, lex)
-        clause_start = breaks[bisect.bisect_right(breaks, m.start()) - 1] if breaks and breaks[0] <= m.start() else 0
-        negated = _negated(s, modal.start() if modal else None, m.start(), lex, min(low, clause_start))
-        immediate = lex.immediate.search(s, low, m.start()) is not None
+        modal = _modal(s, candidates, start, hidden, lex) if candidates else None
+        clause_start = breaks[bisect.bisect_right(breaks, start) - 1] if breaks and breaks[0] <= start else 0
+        negated = _negated(s, modal.start() if modal else None, start, lex, min(low, clause_start))
+        immediate = immediate_words.search(s, low, start) is not None
         modality = lex.modality_of[modal.group(0)] if modal else None
         if modality is None and acts and acts[-1].actor == actor:  # "乙方有权暂停…、注销…，并收回…"
             modality, immediate = acts[-1].modality, immediate or acts[-1].immediate
-        acts.append(Act(lex.action_of[m.group(0)], actor, modality, negated, m.start(), m.end(), immediate))
+        acts.append(Act(lex.action_of[m.group(0)], actor, modality, negated, start, end, immediate))
     return tuple(acts)
 
 
@@ -324,7 +329,9 @@ def _party_words(s: str, lex: Lexicon, until: int, breaks: list[int]) -> list[_P
         start, end = m.span()
         if start >= until:
             break
-        before = QUANTIFIER.sub("", s[max(0, start - 6):start])
+        before = s[max(0, start - 6):start]
+        if before.endswith(QUANTIFIERS):  # a view holds no line break: only a word at the end is taken off
+            before = QUANTIFIER.sub("", before)
         agent = before.endswith(lex.agents)
         if not agent and (s[end:end + 1] in lex.possessive or before.endswith(lex.objects)):
             continue
@@ -373,8 +380,8 @@ def read(text: str, parties: Parties | None = None) -> Reading:
 def _read(text: str, roles: _Roles | None) -> Reading:
     v = _view(text, roles)
     lex = lexicon()
-    sentences = tuple([Sentence(m.start(), m.end(), m.group(0), read_sentence(m.group(0), lex))
-                       for m in SENTENCES.finditer(v.text)])
+    sentences = tuple([Sentence(m.start(), m.end(), t, read_sentence(t, lex))
+                       for m in SENTENCES.finditer(v.text) for t in (m.group(0),)])
     return Reading(v, sentences)
 
 

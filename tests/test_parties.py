@@ -292,3 +292,9 @@ def test_a_provider_phrase_is_looked_for_in_every_text_that_holds_it():
         for pat, may in zip(patterns, gates):
             assert all(may(t) for t in texts if pat.search(t))
     assert _parties("本协议是您与无忧帮帮（深圳）科技有限公司之间订立的协议。").vendor == "无忧帮帮（深圳）科技有限公司"
+
+
+def test_vendor_role_is_the_same_with_the_squeezed_text_given():
+    from analyzer.normalize import fold, squash
+    text = "甲方向乙方支付服务费。\n乙方 向甲方 提供技术服务。"
+    assert detect_vendor_role(text, squeezed=squash(fold(text))) == detect_vendor_role(text)

@@ -183,3 +183,11 @@ def test_the_items_of_a_list_share_its_lead_in():
     items = [(a.action, a.actor, a.modality) for c in read[1:3] for s in c.reading.sentences for a in s.acts]
     assert items == [("suspend", "vendor", "right"), ("terminate", "vendor", "right")]
     assert [(a.action, a.actor) for s in read[4].reading.sentences for a in s.acts] == [("disclaim", "vendor")]
+
+
+def test_view_without_whitespace_maps_back_to_the_clause():
+    text = "1. 乙方\t有权\n 暂停\u3000服务 "
+    v = view(text)
+    assert v.text == "".join(text.replace("\u3000", " ").split())
+    assert all(text[v.index[i]] == ch or ch in ("甲", "乙", "方") for i, ch in enumerate(v.text))
+    assert v.span(0, len(v.text)) == (0, text.rindex("务") + 1)
