@@ -146,7 +146,6 @@ PLACEHOLDER = re.compile(r"(?:[×xX*＊_＿]{2}|某某)$")
 
 
 @functools.lru_cache(maxsize=1)
-@functools.lru_cache(maxsize=1)
 def latin_org() -> re.Pattern:
     """A name in Latin letters with a company's legal form (LLC, Ltd., Inc., Pte. Ltd. …)."""
     forms = "|".join(map(re.escape, vocabulary()["latin_org_endings"]))
