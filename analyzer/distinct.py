@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
+
 from .normalize import squash
 from .rules import SEVERITIES
 
@@ -39,14 +42,43 @@ class Group:
 def group(items) -> tuple[Group, ...]:
     """Group findings or protections (anything with ``clause_id``, ``quote`` and ``flag`` or
     ``code``), in the order of their first member."""
+    seen = _Seen(items)
     sets: list[list[int]] = []
-    for i, item in enumerate(items):
-        home = next((s for s in sets if any(_same_point(items[j], item) for j in s)), None)
+    by_code: dict[str, list[list[int]]] = {}  # the same sets, by the code of their members
+    for i in range(len(items)):
+        candidates = by_code.setdefault(seen.codes[i], [])
+        home = next((s for s in candidates if seen.joins(s, i)), None)
         if home is None:
             sets.append([i])
+            candidates.append(sets[-1])
         else:
             home.append(i)
     return tuple(_make(items, s) for s in sets)
+
+
+class _Seen:
+    """What ``group`` compares, read once per item: code, clause, quote and clause text without
+    whitespace (the text only when a comparison needs it)."""
+
+    def __init__(self, items):
+        self.items = items
+        self.codes = [code_of(it) for it in items]
+        self.quotes = [squash(it.quote) for it in items]
+        self.texts: dict[int, str] = {}
+
+    def joins(self, members: list[int], i: int) -> bool:
+        """Does item ``i`` restate a point of ``members`` (all of its code)?"""
+        clause = self.items[i].clause_id
+        return any(self.items[j].clause_id == clause for j in members) or \
+            any(self.near(j, i) for j in members)
+
+    def near(self, a: int, b: int) -> bool:
+        return _near(self.quotes[a], self.quotes[b], lambda: (self.text(a), self.text(b)))
+
+    def text(self, i: int) -> str:
+        if i not in self.texts:
+            self.texts[i] = squash(self.items[i].text)
+        return self.texts[i]
 
 
 def code_of(item) -> str:
@@ -62,18 +94,26 @@ def _make(items, members: list[int]) -> Group:
     return Group(code_of(hits[0]), tuple(members), ids, worst, all(h.mutual for h in hits))
 
 
-def _same_point(a, b) -> bool:
-    return code_of(a) == code_of(b) and (a.clause_id == b.clause_id or near_identical(a, b))
-
-
 def near_identical(a, b) -> bool:
     """Do two hits say the same thing: one quote inside the other, near-identical quotes, or
     quotes alike in near-identical clauses?"""
-    from rapidfuzz import fuzz
-    x, y = squash(a.quote), squash(b.quote)
+    return _near(squash(a.quote), squash(b.quote), lambda: (squash(a.text), squash(b.text)))
+
+
+def _near(x: str, y: str, texts) -> bool:
+    """``near_identical`` on quotes without whitespace; ``texts()`` gives the clauses' texts."""
     if not x or not y:
         return False
-    short, long_ = sorted((x, y), key=len)
-    if short in long_ or fuzz.ratio(x, y) >= SAME_WORDING:
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if short in long_ or fuzz.ratio(x, y, score_cutoff=SAME_WORDING):
         return True
-    return fuzz.partial_ratio(x, y) >= SAME_WORDING and fuzz.ratio(squash(a.text), squash(b.text)) >= SAME_CLAUSE
+    return (_may_match_in_part(short, long_) and bool(fuzz.partial_ratio(x, y, score_cutoff=SAME_WORDING))
+            and bool(fuzz.ratio(*texts(), score_cutoff=SAME_CLAUSE)))
+
+
+def _may_match_in_part(short: str, long_: str) -> bool:
+    """Can ``short`` reach ``SAME_WORDING`` against some part of ``long_`` (partial_ratio)? No part
+    shares more than the longest common subsequence ``k`` of the whole two, so the ratio of
+    ``short`` to any part is at most 2k / (len(short) + k): a cheap bound that rules out most pairs."""
+    k = LCSseq.similarity(short, long_)
+    return 200 * k >= SAME_WORDING * (len(short) + k)

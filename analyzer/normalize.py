@@ -205,7 +205,7 @@ def normalize(text: str, *, marker=None) -> Text:
     clean = _layout(shown.text, marker=marker)
     if not shown.invisible:
         return clean
-    return Text(clean.text, tuple(shown.offsets[i] for i in clean.offsets), shown.invisible)
+    return Text(clean.text, tuple(map(shown.offsets.__getitem__, clean.offsets)), shown.invisible)
 
 
 def _layout(text: str, *, marker=None) -> Text:

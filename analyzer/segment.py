@@ -39,7 +39,13 @@ MARKERS: tuple[tuple[str, re.Pattern], ...] = (
 MARKER_WINDOW = 40  # the longest marker ("第 一百二十三 条") and what must follow it fit in this
 # how many line starts keep their reading: a line is read when cleaned, when segmented and when checked
 MARKER_CACHE = 4096
-MARKER_START = frozenset("第(" + CN + "0123456789●•◆■▪◇□○·" + "".join(map(chr, range(0x2460, 0x2474))))
+# the characters each numbering form starts with (in the folded line)
+LEADS = {"chapter": "第", "article": "第", "cn_paren": "(", "cn": CN, "paren": "(", "dotted": "0123456789",
+         "arabic": "0123456789", "half_paren": "0123456789", "circled": "".join(map(chr, range(0x2460, 0x2474))),
+         "bullet": "●•◆■▪◇□○·"}
+MARKER_START = frozenset("".join(LEADS.values()))
+# the forms, in MARKERS order, that a folded line starting with a given character may have
+FORMS_BY_LEAD = {c: tuple((style, pat) for style, pat in MARKERS if c in LEADS[style]) for c in MARKER_START}
 FIELD = re.compile(r"^[^\s:：，。、]{1,12}[:：]")
 SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
 MAX_CLAUSE = 480
@@ -70,14 +76,14 @@ def _marker_start() -> frozenset[str]:
 @functools.lru_cache(maxsize=MARKER_CACHE)
 def _parse_marker(line: str) -> Marker | None:
     s = fold(line)
-    for style, pat in MARKERS:
+    for style, pat in FORMS_BY_LEAD.get(s[:1], MARKERS):
         m = pat.match(s)
         if not m:
             continue
         n = m.group("n")
         if style == "dotted":
-            n = re.sub(r"\s", "", n)
-            parts = re.split(r"[.-]", n)
+            n = "".join(n.split())
+            parts = n.replace("-", ".").split(".")
             style = f"dotted{len(parts)}"
             value = int(parts[-1])
         elif style in ("circled",):

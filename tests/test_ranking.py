@@ -271,3 +271,14 @@ def test_the_cost_is_shown_like_for_like_in_every_output(tmp_path, samples):
     assert rows[_name(samples, "youyin_call_centre_2023")][header.index("年化费用（元/年）")] == "666.67"
     assert rows[yangdu][header.index("合同金额（元）")] == "5000 或 3500？"
     assert list(rows)[-1] == _name(samples, "yunshang_blank_template")  # rank order, the unranked last
+
+
+def test_quotes_alike_in_part_are_one_point_only_in_near_identical_clauses():
+    from types import SimpleNamespace as Hit
+    from analyzer.distinct import group, near_identical
+    clause = "当预存话费消费完毕时，系统会自动停断服务，乙方不另行通知。"
+    a = Hit(flag="x", clause_id="c1", quote="当预存话费消费完毕时，系统会自动停断服务", text=clause)
+    b = Hit(flag="x", clause_id="c2", quote="预存话费消费完毕时系统会自动停断服务并不另行通知甲方", text=clause)
+    far = Hit(flag="x", clause_id="c3", quote="甲方应于每月五日前支付上月服务费用", text="甲方应于每月五日前支付上月服务费用。")
+    assert near_identical(a, b) and not near_identical(a, far)
+    assert [g.members for g in group([a, far, b])] == [(0, 2), (1,)]

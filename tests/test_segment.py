@@ -276,3 +276,10 @@ def test_a_character_that_folds_to_a_foldable_one_is_folded_once():
 def test_a_line_reads_the_same_marker_however_often_it_is_read():
     assert parse_marker("第三条 付款") == parse_marker("  第三条 付款") == parse_marker("第三条 付款")
     assert parse_marker("（二）费用").value == 2 and parse_marker("付款方式") is None
+
+
+def test_forms_tried_by_first_character_keep_the_numbering_order():
+    from analyzer.segment import FORMS_BY_LEAD, MARKERS
+    for lead, forms in FORMS_BY_LEAD.items():
+        assert list(forms) == [f for f in MARKERS if f in forms] and forms, lead
+    assert parse_marker("1-2 服务内容").number == "1-2" and parse_marker("２.３.１ 费用").number == "2.3.1"
