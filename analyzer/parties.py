@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .errors import SettingsError
-from .literals import gate
+from .literals import Prefilter, gate
 from .model import Parties, ROLE_CHOICES
 from .normalize import fold, squash
 from .taxonomy import resource_yaml
@@ -231,9 +231,16 @@ PAYS = (
                rf"[^。；甲乙]{{0,12}}{FEE}"),
     re.compile(rf"(?:向|给)(?P<x>[甲乙])方(?:支付|缴纳|交纳|付清)[^。；甲乙]{{0,12}}{FEE}"),
 )
-# the words each phrase needs: a text without them is not scanned for it
-MAY_PROVIDE, MAY_PAY = tuple(map(gate, PROVIDES)), tuple(map(gate, PAYS))
+# every phrase with its vote, in the order they are tried
+PHRASES = tuple((1, pat) for pat in PROVIDES) + tuple((2, pat) for pat in PAYS)
 SERVICE_AFTER = re.compile(r"[^。；，,]{0,4}(?:服务|平台|系统|技术|产品|线路|号码|课程|培训|咨询|软件|网络|通信|电信)")
+
+
+@functools.lru_cache(maxsize=1)
+def phrase_filter() -> Prefilter:
+    """Which of PHRASES a text may hold, from the words each needs (one pass over the text): a
+    text without a phrase's words is not scanned for it."""
+    return Prefilter([pat for _, pat in PHRASES])
 
 
 def detect_vendor_role(text: str, votes: Counter | None = None, *,
@@ -245,20 +252,20 @@ def detect_vendor_role(text: str, votes: Counter | None = None, *,
     first: dict[str, str] = {}
     t = squeezed if squeezed is not None else squash(fold(text))
     seen: set[int] = set()  # one vote per phrase, however many patterns see it
-    for weight, patterns, gates in ((1, PROVIDES, MAY_PROVIDE), (2, PAYS, MAY_PAY)):
-        for pat, may in zip(patterns, gates):
-            for m in pat.finditer(t) if may(t) else ():
-                if m.end() in seen:
-                    continue
-                seen.add(m.end())
-                groups = m.groupdict()
-                x = groups.get("x") or ("乙" if groups["y"] == "甲" else "甲")
-                y = groups.get("y") or ("乙" if x == "甲" else "甲")
-                if x == y:
-                    continue
-                w = weight + (weight == 1 and SERVICE_AFTER.match(t, m.end()) is not None)
-                votes[x + "方"] += w
-                first.setdefault(x + "方", m.group(0))
+    for i in phrase_filter().candidates([t])[0]:
+        weight, pat = PHRASES[i]
+        for m in pat.finditer(t):
+            if m.end() in seen:
+                continue
+            seen.add(m.end())
+            groups = m.groupdict()
+            x = groups.get("x") or ("乙" if groups["y"] == "甲" else "甲")
+            y = groups.get("y") or ("乙" if x == "甲" else "甲")
+            if x == y:
+                continue
+            w = weight + (weight == 1 and SERVICE_AFTER.match(t, m.end()) is not None)
+            votes[x + "方"] += w
+            first.setdefault(x + "方", m.group(0))
     if not votes:
         return None, ""
     role, _ = max(votes.items(), key=lambda kv: (kv[1], kv[0] == "乙方"))
@@ -594,9 +601,9 @@ def brand_words(squeezed: str, name: str, known: set[str]) -> list[str]:
     counts: Counter[str] = Counter()
     for m in _acts().finditer(squeezed):
         run = RUN_BEFORE.search(squeezed, max(0, m.start() - 8), m.start())
-        if run:
+        if run:  # its endings of three characters or more that open with two of the name's
             word = run.group(0)
-            counts.update(word[k:] for k in range(len(word) - 1))
+            counts.update(word[k:] for k in range(len(word) - 2) if word[k:k + 2] in name)
     found = [w for w, n in counts.items() if n >= 2 and w not in known and w != name
              and _subsequence(w, name) and not any(k in w for k in known)]
     return [w for w in found if not any(w != o and w in o for o in found)]  # the longest of nested ones

@@ -285,12 +285,14 @@ def test_the_software_speaking_of_itself_is_the_vendor():
 
 
 def test_a_provider_phrase_is_looked_for_in_every_text_that_holds_it():
-    from analyzer.parties import MAY_NAME_PROVIDER, MAY_PAY, MAY_PROVIDE, NAMED_PROVIDER, PAYS, PROVIDES
+    from analyzer.parties import MAY_NAME_PROVIDER, NAMED_PROVIDER, PHRASES, phrase_filter
     texts = ["本协议是您与无忧帮帮（深圳）科技有限公司之间订立的协议", "阿里云计算有限公司，与您共同签署",
-             "杭州某某网络科技有限公司为您提供服务", "甲方向乙方提供技术服务，乙方应向甲方支付服务费"]
-    for patterns, gates in ((NAMED_PROVIDER, MAY_NAME_PROVIDER), (PROVIDES, MAY_PROVIDE), (PAYS, MAY_PAY)):
-        for pat, may in zip(patterns, gates):
-            assert all(may(t) for t in texts if pat.search(t))
+             "杭州某某网络科技有限公司为您提供服务", "甲方向乙方提供技术服务，乙方应向甲方支付服务费",
+             "乙方作为平台的提供商，甲方作为乙方的用户", "甲方租用乙方提供的线路，甲方让乙方使用场地"]
+    for pat, may in zip(NAMED_PROVIDER, MAY_NAME_PROVIDER):
+        assert all(may(t) for t in texts if pat.search(t))
+    for t, may in zip(texts, phrase_filter().candidates(texts)):
+        assert {i for i, (_, pat) in enumerate(PHRASES) if pat.search(t)} <= set(may)
     assert _parties("本协议是您与无忧帮帮（深圳）科技有限公司之间订立的协议。").vendor == "无忧帮帮（深圳）科技有限公司"
 
 

@@ -163,3 +163,12 @@ def test_a_contract_is_read_for_every_gated_pattern_one_of_its_clauses_matches()
     matched = {pat for pat in GATES for _, v in views if pat.search(v)}
     assert matched and matched <= live(views)
     assert not live([(c, "无关的文字") for c in clauses])
+
+
+def test_the_patterns_read_in_a_clause_are_those_its_words_allow():
+    from analyzer.terms import GATES, live_each
+    views = [(None, "合同总金额为人民币5000元。"), (None, "本合同有效期为12个月，预付款1000元。"),
+             (None, "甲方逾期付款的，按日支付违约金。"), (None, "双方友好协商。")]
+    for (_, v), may in zip(views, live_each(views)):
+        assert {pat for pat in GATES if pat.search(v)} <= may
+        assert may == {pat for pat, passes in GATES.items() if passes(v)}
