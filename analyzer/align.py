@@ -44,6 +44,14 @@ def _squash(text: str) -> str:
     return "".join(fold(text).split())
 
 
+def _squash_all(texts: list[str]) -> list[str]:
+    """``_squash`` of each text, folded together in one call: ``fold`` maps each character on its
+    own and keeps the length, so each text's span of the folded whole is its fold."""
+    folded = fold("".join(texts))
+    ends = list(itertools.accumulate(map(len, texts)))
+    return ["".join(folded[a:b].split()) for a, b in zip([0] + ends, ends)]
+
+
 def rounded(values: np.ndarray, digits: int) -> list[float]:
     """``round(v, digits)`` of each value, exactly as Python rounds a float (to the nearest
     decimal, then back to the nearest float), for a whole array at once: scaled by 10^digits,
@@ -254,7 +262,7 @@ class Aligner:
         n, k = len(texts), len(self.categories_)
         if n == 0:
             return np.zeros((0, k))
-        squashed = [_squash(t) for t in texts]
+        squashed = _squash_all(texts)
         kw, head = self._keyword_signals(squashed, headings)
         cut = [self.tokenizer_.words(s) for s in squashed]
         tfidf = self._per_category(self._exemplar_similarity(cut))
@@ -267,7 +275,7 @@ class Aligner:
         """The keyword scores of the texts, and of their headings (zero without headings), in one
         pass; many clauses share a heading: each distinct one is scored once."""
         distinct = sorted(set(headings)) if headings is not None else []
-        scores = self._keyword_scores(squashed + [_squash(h) for h in distinct])
+        scores = self._keyword_scores(squashed + _squash_all(distinct))
         n = len(squashed)
         if headings is None:
             return scores, np.zeros(scores.shape)

@@ -184,3 +184,10 @@ def test_words_are_the_cut_tokens_that_carry_meaning(text):
     import re
     tk = tokenizer()
     assert tk.words(text) == [w for w in tk.cut(text) if re.search(r"[\w\u4e00-\u9fff]", w)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="甲乙 \t\n\u3000ＡＢ１２⾒見臺灣，,.ab_①", max_size=12), max_size=6))
+def test_texts_squashed_together_are_each_squashed(texts):
+    from analyzer.align import _squash, _squash_all
+    assert _squash_all(texts) == [_squash(t) for t in texts]
