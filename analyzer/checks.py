@@ -72,8 +72,9 @@ def blank_fields(clauses, parties: Parties) -> list[DocumentIssue]:
             places.append(f"首部{role}名称为空")
     for c in clauses:
         t = fold(c.text)
-        # fold wrote every wide space as " ": a gap needs " " or a tab
-        if UNDERSCORES.search(t) or (c.style != "signature" and (" " in t or "\t" in t) and GAP.search(t)):
+        # a blank needs an underscore; fold wrote every wide space as " ": a gap needs " " or a tab
+        blank = ("_" in t or "＿" in t) and UNDERSCORES.search(t)
+        if blank or (c.style != "signature" and (" " in t or "\t" in t) and GAP.search(t)):
             places.append(f"{c.label or c.id}「{_q(c.text)}」")
     if not places:
         return []
@@ -97,6 +98,7 @@ def truncated(clauses, parties=None) -> list[DocumentIssue]:
     return []
 
 
+DOTS = re.compile(r"[.-]")  # between the parts of a dotted number ("2.3", "2-3")
 SEQUENCED = {"chapter", "article", "cn", "cn_paren", "paren", "arabic", "half_paren", "circled"}
 
 
@@ -109,31 +111,37 @@ def numbering_anomaly(clauses, parties=None) -> list[DocumentIssue]:
             groups[(c.parent, c.style)].append(c)
     problems = []
     for (parent, style), group in groups.items():
+        up = by_id.get(parent) if style.startswith("dotted") else None  # the clause a dotted list is under
+        pv = _value(up) if up is not None else None
+        same_family = up is not None and (up.style == "arabic" or up.style.startswith("dotted"))
         prev = None
         for c in group:
             v = _value(c)
             if v is None:
                 continue
-            where = c.label
-            if prev is None and v != 1:
-                problems.append(f"{where} 前缺少第 1 项")
-            elif prev is not None and v == prev:
-                problems.append(f"{where} 编号重复")
-            elif prev is not None and v < prev:
-                problems.append(f"{where} 排在 {prev} 之后，顺序错乱")
-            elif prev is not None and v > prev + 1:
-                problems.append(f"{where} 之前跳过了编号")
-            if style.startswith("dotted") and parent in by_id:
-                pv = _value(by_id[parent])
-                prefix = int(re.split(r"[.-]", c.number)[-2])
-                same_family = by_id[parent].style == "arabic" or by_id[parent].style.startswith("dotted")
+            problem = _order_problem(prev, v)
+            if problem:
+                problems.append(f"{c.label} {problem}")
+            if up is not None:
+                prefix = int(DOTS.split(c.number)[-2])
                 if pv is not None and same_family and prefix != pv:
-                    problems.append(f"{where} 与上级条款 {by_id[parent].number} 的编号不符")
+                    problems.append(f"{c.label} 与上级条款 {up.number} 的编号不符")
             prev = v
     if not problems:
         return []
     more = f"等 {len(problems)} 处" if len(problems) > 4 else ""
     return [DocumentIssue("numbering_anomaly", "条款编号异常：" + "；".join(problems[:4]) + more)]
+
+
+def _order_problem(prev: int | None, v: int) -> str | None:
+    """What is wrong with number ``v`` after ``prev`` (None: the first of its list), if anything."""
+    if prev is None:
+        return "前缺少第 1 项" if v != 1 else None
+    if v == prev:
+        return "编号重复"
+    if v < prev:
+        return f"排在 {prev} 之后，顺序错乱"
+    return "之前跳过了编号" if v > prev + 1 else None
 
 
 def _value(c: Clause) -> int | None:

@@ -33,18 +33,29 @@ QUOTES, UNQUOTES = "“\"「『", "”\"」』"  # around a party's name: "“�
 
 class View:
     """A matching copy of a clause (see the module docstring). ``index[i]`` is the clause-text
-    index of view character ``i``."""
+    index of view character ``i``; it is worked out when first asked and kept with the view (few
+    views are ever mapped back to their clause)."""
 
-    __slots__ = ("text", "index")
+    __slots__ = ("text", "_folded", "_words", "_index")
 
-    def __init__(self, text: str, index: list[int] | range):
-        self.text, self.index = text, index
+    def __init__(self, text: str, folded: str, words: tuple[tuple[int, int, str], ...] = ()):
+        """``folded``: the clause text folded; ``words``: the party words written as role words
+        (see ``_view``)."""
+        self.text, self._folded, self._words = text, folded, words
+        self._index: list[int] | range | None = None
+
+    @property
+    def index(self) -> list[int] | range:
+        if self._index is None:
+            self._index = _index(self._folded, self._words)
+        return self._index
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """View [start, end) → clause-text [start, end)."""
+        index = self.index
         if start >= end:
-            return (self.index[start] if start < len(self.index) else (self.index[-1] + 1 if self.index else 0),) * 2
-        return self.index[start], self.index[end - 1] + 1
+            return (index[start] if start < len(index) else (index[-1] + 1 if index else 0),) * 2
+        return index[start], index[end - 1] + 1
 
 
 class _Roles(NamedTuple):
@@ -78,34 +89,48 @@ def view(text: str, parties: Parties | None = None) -> View:
 
 
 def _view(text: str, roles: _Roles | None) -> View:
-    s, index = _unspaced(fold(text))
-    if roles is None:
-        return View(s, index)
-    out, idx, last = [], [], 0
-    for start, end, role in _role_words(s, roles):
-        out.append(s[last:start])
+    """The view of ``text``: its folded text, the party words of that text without whitespace
+    (start, end, role word) and the view text they make."""
+    folded = fold(text)
+    s = folded if _SPACES.search(folded) is None else "".join(folded.split())  # str.split's whitespace is \s
+    words = tuple(_role_words(s, roles)) if roles is not None else ()
+    if not words:
+        return View(s, folded)
+    out, last = [], 0
+    for start, end, role in words:
+        out += (s[last:start], role)
+        last = end
+    out.append(s[last:])
+    return View("".join(out), folded, words)
+
+
+def _index(folded: str, words: tuple[tuple[int, int, str], ...]) -> list[int] | range:
+    """The index in the clause text of each character of the view ``_view`` makes of ``folded``
+    with ``words``: a role word stands at the first and last characters of its party word."""
+    index = _unspaced(folded)
+    if not words:
+        return index
+    idx: list[int] = []
+    last = 0
+    for start, end, _ in words:
         idx.extend(index[last:start])
-        out.append(role)
         idx.extend((index[start], index[end - 1]))
         last = end
-    if not out:
-        return View(s, index)
-    out.append(s[last:])
     idx.extend(index[last:])
-    return View("".join(out), idx)
+    return idx
 
 
-def _unspaced(folded: str) -> tuple[str, list[int] | range]:
-    """The text without whitespace, and the index in ``folded`` of each character kept."""
+def _unspaced(folded: str) -> list[int] | range:
+    """The index in ``folded`` of each character that is not whitespace."""
     if _SPACES.search(folded) is None:
-        return folded, range(len(folded))
+        return range(len(folded))
     index: list[int] = []
     last = 0
     for m in _SPACES.finditer(folded):
         index += range(last, m.start())
         last = m.end()
     index += range(last, len(folded))
-    return "".join(folded.split()), index  # str.split's whitespace is the \s of patterns
+    return index
 
 
 def _role_words(s: str, roles: _Roles):
@@ -335,8 +360,8 @@ def _party_words(s: str, lex: Lexicon, until: int, breaks: list[int]) -> list[_P
         agent = before.endswith(lex.agents)
         if not agent and (s[end:end + 1] in lex.possessive or before.endswith(lex.objects)):
             continue
-        k = start
-        if s[start - 1:start].isascii():  # "如VIP会员"
+        k, prev = start, s[start - 1:start]
+        if prev.isascii() and prev.isalnum():  # a Latin qualifier: "如VIP会员"
             k -= len(LATIN_MODIFIER.search(s, max(0, start - 12), start).group(0))
         at = bisect.bisect_right(breaks, k) - 1
         opens = lex.openers.fullmatch(s, breaks[at] if at >= 0 else 0, k) is not None

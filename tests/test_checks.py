@@ -66,3 +66,40 @@ def test_not_chinese_exactly_when_han_is_under_a_fifth_of_the_letters(han, latin
                       level=0, style="paragraph") for i, k in enumerate(range(0, len(text), step))]
     expected = han + latin >= 200 and han < 0.2 * (han + latin)
     assert bool(language(clauses)) is expected
+
+
+def numbered(*rows):
+    """Clauses from (id, number, style, parent, text) rows."""
+    return tuple(Clause(id=i, number=n, heading_path=(), text=t, start=0, end=len(t), level=1, style=s, parent=p)
+                 for i, n, s, p, t in rows)
+
+
+def test_numbering_anomaly_names_each_break_in_a_list():
+    from analyzer.checks import numbering_anomaly
+    rows = [("c1", "2", "arabic", None, "2. 服务内容。"), ("c2", "2", "arabic", None, "2. 服务期限。"),
+            ("c3", "4", "arabic", None, "4. 费用。"), ("c4", "3", "arabic", None, "3. 付款。")]
+    issue, = numbering_anomaly(numbered(*rows))
+    assert issue.message == ("条款编号异常：2 前缺少第 1 项；2 编号重复；4 之前跳过了编号；"
+                             "3 排在 4 之后，顺序错乱")
+    ordered = [("c1", "1", "arabic", None, "1. 服务内容。"), ("c2", "2", "arabic", None, "2. 服务期限。")]
+    assert numbering_anomaly(numbered(*ordered)) == []
+
+
+def test_numbering_anomaly_checks_a_dotted_number_against_its_parent():
+    from analyzer.checks import numbering_anomaly
+    rows = [("c1", "1", "arabic", None, "1. 服务。"), ("c2", "2", "arabic", None, "2. 费用。"),
+            ("c3", "3.1", "dotted2", "c2", "3.1 月费。"), ("c4", "3.2", "dotted2", "c2", "3.2 年费。")]
+    issue, = numbering_anomaly(numbered(*rows))
+    assert issue.message == "条款编号异常：3.1 与上级条款 2 的编号不符；3.2 与上级条款 2 的编号不符"
+    rows[2:] = [("c3", "2-1", "dotted2", "c2", "2-1 月费。"), ("c4", "2-2", "dotted2", "c2", "2-2 年费。")]
+    assert numbering_anomaly(numbered(*rows)) == []
+
+
+def test_a_blank_is_a_run_of_underscores_half_or_full_width():
+    from analyzer.checks import blank_fields
+    from analyzer.model import Parties
+    named = Parties({"甲方": "某某贸易有限公司", "乙方": "某某通信有限公司"}, {}, None, None, "")
+    for text, blank in (("账号：___", True), ("账号：＿＿＿", True), ("账号：__＿", True), ("账号：__", False),
+                        ("账号_名称", False)):
+        found = blank_fields(numbered(("c1", None, "paragraph", None, text)), named)
+        assert [i.code for i in found] == (["blank_fields"] if blank else []), text

@@ -191,3 +191,22 @@ def test_view_without_whitespace_maps_back_to_the_clause():
     assert v.text == "".join(text.replace("\u3000", " ").split())
     assert all(text[v.index[i]] == ch or ch in ("甲", "乙", "方") for i, ch in enumerate(v.text))
     assert v.span(0, len(v.text)) == (0, text.rindex("务") + 1)
+
+
+def test_the_index_of_a_view_is_worked_out_once_and_travels_with_it():
+    import pickle
+    text = "1. “观测云” 有权\n终止客户的 服务。"
+    v = view(text, QUOTED)
+    assert v.text == "1.乙方有权终止甲方的服务。"
+    assert list(v.index) == [0, 1, 3, 7, 9, 10, 12, 13, 14, 15, 16, 18, 19, 20] and v.index is v.index
+    assert v.span(2, 4) == (3, 8) and v.span(8, 10) == (14, 16)
+    copy = pickle.loads(pickle.dumps(v))
+    assert copy.text == v.text and list(copy.index) == list(v.index)
+    assert view("乙方有权终止。").index == range(7) and isinstance(view("乙方 有权").index, list)
+
+
+def test_a_latin_or_digit_qualifier_goes_with_its_party_word():
+    # "VIP" or "3号" before the party word: the clause still opens with the party
+    assert ("terminate", "customer", "right", False) in acts("如果VIP客户不同意服务商的变更，有权选择取消服务。")
+    assert ("terminate", "customer", "right", False) in acts("如果A1客户不同意服务商的变更，有权选择取消服务。")
+    assert ("suspend", "vendor", "right", False) in acts("客户违约的，服务商可以暂停服务。")
