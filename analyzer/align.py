@@ -5,12 +5,12 @@ keywords, ``transform(clauses)`` returns new clauses carrying their categories. 
 clause for a category mixes three signals:
 
 - keyword evidence: distinct taxonomy keywords in the clause (and, weaker, in its headings), found
-  in all the clauses and headings at once (see ``_KeywordIndex``);
+  in all the clauses and headings at once (see ``KeywordIndex``);
 - TF-IDF cosine similarity to the category's exemplars, over jieba unigrams and bigrams (the
   clause is cut once; a character n-gram TF-IDF was dropped: it cost as much as jieba itself and
   changed no category on the samples);
 - rapidfuzz similarity of the clause's token set to each exemplar's (``process.cdist``, on
-  stand-in characters that keep every ratio, see ``_FuzzyAlphabet``).
+  stand-in characters that keep every ratio, see ``FuzzyAlphabet``).
 
 A clause whose best score stays under the threshold takes the category of the clause it hangs
 from (its heading, or the sentence that introduces a list), when that one has a category;
@@ -40,12 +40,12 @@ def _token_set(tokens: list[str]) -> str:
     return " ".join(sorted(set(tokens)))
 
 
-def _squash(text: str) -> str:
+def squash_folded(text: str) -> str:
     return "".join(fold(text).split())
 
 
-def _squash_all(texts: list[str]) -> list[str]:
-    """``_squash`` of each text, folded together in one call: ``fold`` maps each character on its
+def squash_folded_all(texts: list[str]) -> list[str]:
+    """``squash_folded`` of each text, folded together in one call: ``fold`` maps each character on its
     own and keeps the length, so each text's span of the folded whole is its fold."""
     folded = fold("".join(texts))
     ends = list(itertools.accumulate(map(len, texts)))
@@ -86,7 +86,7 @@ def _char_table(codes: dict[int, int]) -> np.ndarray:
     return table
 
 
-class _KeywordIndex:
+class KeywordIndex:
     """How many distinct keywords of each group occur in each text, for many keywords at once.
     ``counts(texts)`` is texts × groups.
 
@@ -153,7 +153,7 @@ class _KeywordIndex:
         return out
 
 
-class _FuzzyAlphabet:
+class FuzzyAlphabet:
     """Stand-in characters for comparing clause token sets with the fuzzy patterns (the exemplar
     token sets). A ratio depends only on which characters of the two strings are equal, so each
     pattern character gets a code of its own and every other character one shared code, 0: the
@@ -198,10 +198,10 @@ class Aligner:
         rows, owner, keyword_rows = [], [], set()
         for k, cat in enumerate(taxonomy.categories):
             for text in cat.exemplars:
-                rows.append(_squash(text))
+                rows.append(squash_folded(text))
                 owner.append(k)
             keyword_rows.add(len(rows))
-            rows.append(_squash(" ".join(cat.keywords)))
+            rows.append(squash_folded(" ".join(cat.keywords)))
             owner.append(k)
         self.exemplar_owner_ = np.array(owner)
         # the word vectorizer is given jieba tokens already cut (see score_texts): one cut per clause
@@ -211,8 +211,8 @@ class Aligner:
         # fuzzy rows: the exemplars only (keyword rows are long bags scored by the keyword signal)
         self.fuzzy_rows_ = np.array([i for i, text in enumerate(rows) if i not in keyword_rows])
         self.exemplar_tokens_ = [_token_set(row_tokens[i]) for i in self.fuzzy_rows_]
-        self.keywords_ = [tuple(_squash(k) for k in cat.keywords) for cat in taxonomy.categories]
-        self.keyword_index_ = _KeywordIndex(self.keywords_)
+        self.keywords_ = [tuple(squash_folded(k) for k in cat.keywords) for cat in taxonomy.categories]
+        self.keyword_index_ = KeywordIndex(self.keywords_)
         v = self.word_vectorizer_
         self.vocabulary_, self.idf_ = v.vocabulary_, v.idf_
         self.exemplars_ = self.word_exemplars_.T.toarray()  # vocabulary × exemplar rows
@@ -251,7 +251,7 @@ class Aligner:
             indptr = z["indptr"]
             self.exemplars_ = np.zeros(tuple(z["shape"]))
             self.exemplars_[np.repeat(np.arange(len(indptr) - 1), np.diff(indptr)), z["indices"]] = z["data"]
-        self.keyword_index_ = _KeywordIndex(self.keywords_)
+        self.keyword_index_ = KeywordIndex(self.keywords_)
         self._index_vocabulary()
         self._index_fuzzy_patterns()
         return self
@@ -262,7 +262,7 @@ class Aligner:
         n, k = len(texts), len(self.categories_)
         if n == 0:
             return np.zeros((0, k))
-        squashed = _squash_all(texts)
+        squashed = squash_folded_all(texts)
         kw, head = self._keyword_signals(squashed, headings)
         cut = [self.tokenizer_.words(s) for s in squashed]
         tfidf = self._per_category(self._exemplar_similarity(cut))
@@ -275,7 +275,7 @@ class Aligner:
         """The keyword scores of the texts, and of their headings (zero without headings), in one
         pass; many clauses share a heading: each distinct one is scored once."""
         distinct = sorted(set(headings)) if headings is not None else []
-        scores = self._keyword_scores(squashed + _squash_all(distinct))
+        scores = self._keyword_scores(squashed + squash_folded_all(distinct))
         n = len(squashed)
         if headings is None:
             return scores, np.zeros(scores.shape)
@@ -336,8 +336,8 @@ class Aligner:
         self.term_starts_ = np.concatenate([[0], np.cumsum(self.term_counts_)[:-1]])
 
     def _index_fuzzy_patterns(self) -> None:
-        """The fuzzy patterns in stand-in characters (see ``_FuzzyAlphabet``)."""
-        self.fuzzy_alphabet_ = _FuzzyAlphabet(self.exemplar_tokens_)
+        """The fuzzy patterns in stand-in characters (see ``FuzzyAlphabet``)."""
+        self.fuzzy_alphabet_ = FuzzyAlphabet(self.exemplar_tokens_)
         self.fuzzy_patterns_ = self.fuzzy_alphabet_.translate(self.exemplar_tokens_)
 
     def _tfidf_entries(self, cut: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -432,8 +432,8 @@ def counterparts(a: list[Clause], b: list[Clause], *, tokenizer, workers: int = 
     from rapidfuzz import fuzz, process
     if not a or not b:
         return [(-1, 0.0)] * len(a)
-    ta = [" ".join(tokenizer.words(_squash(c.text))) for c in a]
-    tb = [" ".join(tokenizer.words(_squash(c.text))) for c in b]
+    ta = [" ".join(tokenizer.words(squash_folded(c.text))) for c in a]
+    tb = [" ".join(tokenizer.words(squash_folded(c.text))) for c in b]
     sim = process.cdist(ta, tb, scorer=fuzz.token_sort_ratio, workers=workers, dtype=np.float32)
     same = np.array([[1.0 if (x.category == y.category and x.category != UNCLASSIFIED) else 0.0
                       for y in b] for x in a])

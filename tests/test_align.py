@@ -67,9 +67,9 @@ def test_counterparts_prefer_the_same_category(fitted):
 
 
 def test_keyword_index_finds_what_a_plain_search_finds():
-    from analyzer.align import _KeywordIndex
+    from analyzer.align import KeywordIndex
     groups = [("违约", "违约金", "约金"), ("退还", "不予退还", "还款"), ("金",)]
-    index = _KeywordIndex(groups)
+    index = KeywordIndex(groups)
     for text in ("乙方不予退还违约金", "违约违约", "还款", "无关", "", "不予退还款项，违约金"):
         want = [sum(1 for w in g if w in text) for g in groups]
         assert index.counts([text])[0].tolist() == want, text
@@ -139,9 +139,9 @@ _SCANNED = st.text(alphabet="违约金退还款项甲乙方丙，\n𠀀", max_si
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.lists(_KEYWORDS, min_size=1, max_size=4), st.lists(_SCANNED, max_size=5))
 def test_keyword_counts_are_those_of_a_plain_search(groups, texts):
-    from analyzer.align import _KeywordIndex
+    from analyzer.align import KeywordIndex
     groups = [tuple(g) for g in groups]
-    got = _KeywordIndex(groups).counts(texts)
+    got = KeywordIndex(groups).counts(texts)
     want = [[sum(1 for w in g if w in text) for g in groups] for text in texts]
     assert got.shape == (len(texts), len(groups)) and got.tolist() == want
 
@@ -152,8 +152,8 @@ def test_keyword_counts_are_those_of_a_plain_search(groups, texts):
 def test_the_fuzzy_alphabet_keeps_every_ratio(patterns, strings):
     from rapidfuzz import fuzz, process
 
-    from analyzer.align import _FuzzyAlphabet
-    alphabet = _FuzzyAlphabet(patterns)
+    from analyzer.align import FuzzyAlphabet
+    alphabet = FuzzyAlphabet(patterns)
     mapped_patterns, mapped = alphabet.translate(patterns), alphabet.translate(strings)
     assert [len(s) for s in mapped] == [len(s) for s in strings]
     want = process.cdist(patterns, strings, scorer=fuzz.ratio, dtype=np.float32)
@@ -189,5 +189,5 @@ def test_words_are_the_cut_tokens_that_carry_meaning(text):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(alphabet="甲乙 \t\n\u3000ＡＢ１２⾒見臺灣，,.ab_①", max_size=12), max_size=6))
 def test_texts_squashed_together_are_each_squashed(texts):
-    from analyzer.align import _squash, _squash_all
-    assert _squash_all(texts) == [_squash(t) for t in texts]
+    from analyzer.align import squash_folded, squash_folded_all
+    assert squash_folded_all(texts) == [squash_folded(t) for t in texts]
