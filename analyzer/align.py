@@ -24,6 +24,7 @@ from collections import Counter
 
 import numpy as np
 
+from .literals import code_points, from_code_points
 from .model import Clause, evolve
 from .normalize import fold
 from .taxonomy import UNCLASSIFIED, Taxonomy
@@ -70,11 +71,6 @@ def rounded(values: np.ndarray, digits: int) -> list[float]:
     for i in np.flatnonzero(~clear).tolist():
         out[i] = round(float(values[i]), digits)
     return out
-
-
-def _code_points(text: str) -> np.ndarray:
-    """The text's characters as an array of code points."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
 
 
 def _char_table(codes: dict[int, int]) -> np.ndarray:
@@ -129,7 +125,7 @@ class KeywordIndex:
         """(text indexes, word indexes) of every occurrence of every word, overlapping ones too."""
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
         bounds = np.cumsum(lengths) - lengths  # where each text starts
-        codes = self.table_.take(_code_points("\n".join(texts)), mode="clip").astype(np.int64)
+        codes = self.table_.take(code_points("\n".join(texts)), mode="clip").astype(np.int64)
         codes = np.concatenate([codes, np.zeros(self.spelled_.shape[1], dtype=np.int64)])
         codes[bounds[1:] - 1] = 0  # the gaps: no word runs from one text into the next
         n = int(lengths.sum()) - 1 if texts else 0
@@ -172,8 +168,8 @@ class FuzzyAlphabet:
         """The strings in stand-in characters; None when one of them holds the separator."""
         if not strings:
             return []
-        codes = self.table_.take(_code_points(self.SEPARATOR.join(strings)), mode="clip")
-        out = codes.tobytes().decode("utf-32-le").split(self.SEPARATOR)
+        codes = self.table_.take(code_points(self.SEPARATOR.join(strings)), mode="clip")
+        out = from_code_points(codes).split(self.SEPARATOR)
         return out if len(out) == len(strings) else None
 
 

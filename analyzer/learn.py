@@ -25,6 +25,7 @@ import numpy as np
 
 from .errors import ResourceError
 from .evaluate import evaluate, per_code
+from .literals import code_points
 from .model import Analysis, Finding, Protection
 from .normalize import squash
 from .reading import Reading, read
@@ -112,7 +113,7 @@ class Vocabulary:
         as the n-grams ``tokens`` lists would give them; all texts read at once."""
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
         bounds = np.cumsum(lengths) - lengths  # where each text starts, a gap code after it
-        codes = np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.int64)
+        codes = code_points("\n".join(texts)).astype(np.int64)
         codes[bounds[1:] - 1] = GAP
         docs, terms = [], []
         for n, (keys, ids) in self.grams.items():

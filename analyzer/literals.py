@@ -29,6 +29,16 @@ except ImportError:  # pragma: no cover
 SEPARATOR = "\n"
 
 
+def code_points(text: str) -> np.ndarray:
+    """The text's characters as an array of code points (four bytes each, no copy per character)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def from_code_points(points: np.ndarray) -> str:
+    """The text whose characters are ``points`` (four-byte code points)."""
+    return points.astype("<u4", copy=False).tobytes().decode("utf-32-le")
+
+
 class SearchAlphabet:
     """Stand-in characters for finding a fixed list of words: each character of the words gets
     one of its own, every other character one shared ``OTHER`` (no word holds it, so no match
@@ -49,8 +59,7 @@ class SearchAlphabet:
 
     def spell(self, text: str) -> str:
         """The text in stand-in characters, one for one (offsets stay the same)."""
-        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        return self.table.take(points, mode="clip").tobytes().decode("utf-32-le")
+        return from_code_points(self.table.take(code_points(text), mode="clip"))
 
 
 class LiteralIndex:
