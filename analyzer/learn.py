@@ -16,7 +16,7 @@ import itertools
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import Mapping
@@ -39,16 +39,6 @@ MIN_DF = 2
 MIN_POSITIVES = 6  # a code with fewer positive clauses gets no model
 MAX_CLAUSE = 500  # the scorer's limit: a longer clause satisfies nothing
 FORMAT = 1
-CODE_BITS = 21  # a code point fits in 21 bits: an n-gram packs into one integer (see ``pack``)
-GAP = (1 << CODE_BITS) - 1  # between texts read at once: beyond every code point, in no n-gram
-
-
-def pack(gram: str) -> int:
-    """An n-gram (n ≤ 3) as one integer: its code points side by side, CODE_BITS each."""
-    out = 0
-    for ch in gram:
-        out = (out << CODE_BITS) | ord(ch)
-    return out
 def tokens(reading: Reading) -> list[str]:
     """What the model sees of a clause: the character n-grams of its view and its acts."""
     text = reading.view.text
@@ -65,6 +55,8 @@ def features(reading: Reading) -> tuple[str, list[str]]:
 
 def act_tokens(acts) -> list[str]:
     """The model's tokens for what a text's sentences do: each act in full, then its action."""
+    if not acts:  # most clauses: spares building two empty lists
+        return []
     read = [f"@{a.action}|{a.actor or '-'}|{a.modality or '-'}{'|neg' if a.negated else ''}" for a in acts]
     return read + [f"@{a.action}" for a in acts]
 
@@ -78,6 +70,7 @@ class Vocabulary:
 
     terms: Mapping[str, int]
     idf: np.ndarray
+    stored_trie: "GramTrie | None" = field(default=None, compare=False, repr=False)  # as saved with a model
 
     @classmethod
     def fit(cls, docs: list[list[str]], *, max_features: int = MAX_FEATURES, min_df: int = MIN_DF) -> "Vocabulary":
@@ -98,36 +91,32 @@ class Vocabulary:
         return idx, val / np.linalg.norm(val)
 
     @functools.cached_property
-    def grams(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-        """For each n-gram length, the packed n-grams of the vocabulary (``pack``), sorted, and
-        their term indexes."""
+    def trie(self) -> "GramTrie":
+        """The vocabulary's n-grams as a ``GramTrie``: the one stored with the model, else built
+        once, when first needed (a few hundredths of a second)."""
+        if self.stored_trie is not None:
+            return self.stored_trie
         lo, hi = NGRAMS
-        out = {}
-        for n in range(lo, hi + 1):
-            pairs = sorted((pack(term), i) for term, i in self.terms.items() if len(term) == n)
-            out[n] = (np.array([k for k, _ in pairs], dtype=np.int64), np.array([i for _, i in pairs], dtype=np.int64))
-        return out
+        return GramTrie.build({term: i for term, i in self.terms.items() if lo <= len(term) <= hi})
 
     def grams_in(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(text index, term index) of every occurrence of the vocabulary's n-grams in the texts,
         as the n-grams ``tokens`` lists would give them; all texts read at once."""
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
-        bounds = np.cumsum(lengths) - lengths  # where each text starts, a gap code after it
-        codes = code_points("\n".join(texts)).astype(np.int64)
-        codes[bounds[1:] - 1] = GAP
-        docs, terms = [], []
-        for n, (keys, ids) in self.grams.items():
-            if len(codes) < n or not len(keys):
-                continue
-            at, packed = np.arange(len(codes) - n + 1), codes[:len(codes) - n + 1].copy()
-            for k in range(1, n):
-                packed = (packed << CODE_BITS) | codes[k:len(codes) - n + 1 + k]
-            where = np.minimum(np.searchsorted(keys, packed), len(keys) - 1)
-            hit = keys[where] == packed  # an n-gram across a gap holds the gap code: no term does
-            docs.append(np.searchsorted(bounds, at[hit], side="right") - 1)
-            terms.append(ids[where[hit]])
-        empty = np.zeros(0, dtype=np.int64)
-        return np.concatenate(docs) if docs else empty, np.concatenate(terms) if terms else empty
+        text_at = np.repeat(np.arange(len(texts)), lengths)  # the text of each position, its line break after it
+        trie, (lo, hi) = self.trie, NGRAMS
+        letters = trie.letters.take(code_points("\n".join(texts)), mode="clip")
+        letters[np.cumsum(lengths)[:-1] - 1] = 0  # the line breaks between texts: in no n-gram
+        node, docs, terms = letters, [], []
+        for n in range(1, hi + 1):
+            if n > 1:
+                node = trie.step(node[:-1], letters[n - 1:])  # node[i]: the prefix text[i:i + n]
+            if n >= lo:
+                term = trie.term.take(node)
+                at = np.flatnonzero(term >= 0)
+                docs.append(text_at[at])
+                terms.append(term[at])
+        return np.concatenate(docs), np.concatenate(terms)
 
     def rows(self, docs: list[tuple[str, list[str]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Many documents' unit-length TF-IDF rows at once, each document given as its text and
@@ -153,6 +142,71 @@ class Vocabulary:
         return csr_matrix((data, indices, indptr), shape=(len(docs), len(self.terms)))
 
 
+@dataclass(frozen=True)
+class GramTrie:
+    """N-grams as a trie, to find them at every position of a text at once. Characters become
+    letters 1, 2, … (0: in no n-gram); a node stands for a prefix, a one-character prefix being
+    its letter, and node 0 for none. All edges share one array, each node's row of children
+    shifted so that rows interleave without clashing (a "double array"): the child of node p by
+    letter c is ``child[base[p] + c]`` when ``owner[base[p] + c] == p``. A step for every position
+    is a few gathers, where a binary search costs a dozen dependent reads a position."""
+
+    letters: np.ndarray  # code point → letter; the last entry, 0, stands for every higher one
+    base: np.ndarray  # node → where its row starts
+    owner: np.ndarray  # slot → the node whose edge lies there (-1: none)
+    child: np.ndarray  # slot → the node the edge leads to
+    term: np.ndarray  # node → the index of its prefix among the n-grams (-1: not one of them)
+
+    @classmethod
+    def build(cls, grams: Mapping[str, int]) -> "GramTrie":
+        """The trie of ``grams`` (n-gram → index)."""
+        alphabet = sorted({ch for g in grams for ch in g})
+        letter = {ch: k for k, ch in enumerate(alphabet, 1)}
+        node, rows = dict(letter), {}  # prefix → node; node → {letter: child}
+        for g in sorted(grams):
+            for n in range(2, len(g) + 1):
+                if g[:n] not in node:
+                    node[g[:n]] = len(node) + 1
+                    rows.setdefault(node[g[:n - 1]], {})[letter[g[n - 1]]] = node[g[:n]]
+        starts, size = displace({p: sorted(row) for p, row in rows.items()}, len(letter) + 1)
+        base, term = np.zeros(len(node) + 1, dtype=np.int64), np.full(len(node) + 1, -1, dtype=np.int64)
+        base[list(starts)] = list(starts.values())
+        term[[node[g] for g in grams]] = list(grams.values())
+        edges = np.array([(starts[p] + c, p, to) for p, row in rows.items() for c, to in row.items()],
+                         dtype=np.int64).reshape(-1, 3)
+        owner, child = np.full(size, -1, dtype=np.int64), np.zeros(size, dtype=np.int64)
+        owner[edges[:, 0]], child[edges[:, 0]] = edges[:, 1], edges[:, 2]
+        letters = np.zeros(max(map(ord, alphabet), default=-1) + 2, dtype=np.int32)  # one entry a code point
+        letters[list(map(ord, alphabet))] = list(letter.values())
+        return cls(letters, base, owner, child, term)
+
+    def step(self, parent: np.ndarray, letter: np.ndarray) -> np.ndarray:
+        """The child of each parent node by the letter beside it (0 where there is none)."""
+        slot = self.base.take(parent) + letter
+        return self.child.take(slot) * (self.owner.take(slot) == parent)  # faster than np.where
+
+
+def displace(rows: Mapping[int, list[int]], width: int) -> tuple[dict[int, int], int]:
+    """Where each row starts in one shared array so that no two rows' columns (sorted, each
+    below ``width``) fall on one slot, the fullest rows placed first, each at the first start
+    that fits; and a length for the array that holds every row's full width."""
+    free, lowest, starts = np.ones(2 * width, dtype=bool), 0, {}
+    for r in sorted(rows, key=lambda r: (-len(rows[r]), r)):
+        cols = rows[r]
+        first = max(0, lowest - cols[0])  # no start below puts the first column on a free slot
+        n = len(free) - width - first + 1  # the starts to try: every one keeps the row in the array
+        fits = free[first + cols[0]:first + cols[0] + n].copy()
+        for c in cols[1:]:
+            fits &= free[first + c:first + c + n]
+        starts[r] = start = first + int(fits.argmax())
+        free[[start + c for c in cols]] = False
+        if len(free) < start + 2 * width:
+            free = np.concatenate([free, np.ones(width, dtype=bool)])
+        while not free[lowest]:
+            lowest += 1
+    return starts, len(free)
+
+
 # -- the model ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -170,11 +224,12 @@ class Model:
     def confidence(self, docs: list[tuple[str, list[str]]]) -> np.ndarray:
         """Documents, each (text, act tokens), × codes."""
         doc, term, val = self.vocabulary.rows(docs)
-        parts = self.coef[:, term] * val  # codes × (document, term) pairs
+        parts = np.take(self.coef, term, axis=1)  # codes × (document, term) pairs; take gathers faster than [:, term]
+        parts *= val
         scores = np.zeros((len(self.codes), len(docs)))
-        present, starts = np.unique(doc, return_index=True)
-        if len(present):
-            scores[:, present] = np.add.reduceat(parts, starts, axis=1)
+        starts = np.flatnonzero(np.diff(doc, prepend=-1))  # doc is sorted: where each document's pairs begin
+        if len(starts):
+            scores[:, doc[starts]] = np.add.reduceat(parts, starts, axis=1)
         out = scores.T + self.intercept
         return 1.0 / (1.0 + np.exp(-(self.platt[:, 0] * out + self.platt[:, 1])))
 
@@ -182,8 +237,9 @@ class Model:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         arrays, meta = folder / "model.npz", folder / "model.json"
+        trie = {f"trie_{f.name}": getattr(self.vocabulary.trie, f.name) for f in fields(GramTrie)}
         np.savez_compressed(arrays, coef=self.coef.astype(np.float32), intercept=self.intercept,
-                            platt=self.platt, idf=self.vocabulary.idf)
+                            platt=self.platt, idf=self.vocabulary.idf, **trie)
         terms = sorted(self.vocabulary.terms, key=self.vocabulary.terms.get)
         meta.write_text(json.dumps({"format": FORMAT, "codes": list(self.codes), "terms": terms,
                                     "about": dict(self.about)}, ensure_ascii=False), encoding="utf-8")
@@ -196,11 +252,12 @@ class Model:
             meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
             with np.load(folder / "model.npz", allow_pickle=False) as z:
                 coef, intercept, platt, idf = z["coef"], z["intercept"], z["platt"], z["idf"]
+                trie = GramTrie(**{f.name: z[f"trie_{f.name}"] for f in fields(GramTrie)}) if "trie_term" in z else None
         except (OSError, ValueError, KeyError) as e:
             raise ResourceError(f"{folder}: no readable model ({e}); refit it with `analyzer model fit`")
         if meta.get("format") != FORMAT or coef.shape != (len(meta["codes"]), len(meta["terms"])):
             raise ResourceError(f"{folder}: the stored model does not fit this version; refit it with `analyzer model fit`")
-        vocab = Vocabulary({t: i for i, t in enumerate(meta["terms"])}, idf)
+        vocab = Vocabulary({t: i for i, t in enumerate(meta["terms"])}, idf, trie)
         return cls(vocab, tuple(meta["codes"]), coef.astype(np.float64), intercept, platt, meta.get("about", {}))
 
 
@@ -236,9 +293,9 @@ def examples(analysis: Analysis, gold_contract: Mapping) -> list[Example]:
             [(g["code"], g) for g in gold_contract.get("protections", [])]
     out = []
     for c in analysis.clauses:
-        text = squash(c.text)
-        if c.style == "signature" or len(text) > MAX_CLAUSE:
+        if c.style == "signature" or not within_limit(c.text):
             continue
+        text = squash(c.text)
         held = [(code, bool(g.get("optional"))) for code, g in items if squash(g["evidence"]) in text]
         labels = frozenset(code for code, optional in held if not optional)
         unsure = frozenset(code for code, optional in held if optional) - labels
@@ -290,18 +347,22 @@ def second_opinion(clauses, findings, protections, model: Model, *, to_source=No
     a clause's text to source offsets."""
     book = book or rulebook()
     floor = float(book.defaults["model_min_confidence"] if min_confidence is None else min_confidence)
-    clauses = [c for c in clauses
-               if c.style != "signature" and len(squash(c.text)) <= MAX_CLAUSE and c.reading is not None]
+    clauses = [c for c in clauses if c.style != "signature" and c.reading is not None and within_limit(c.text)]
     if not clauses or not model.codes:
         return ()
     conf = model.confidence([features(c.reading) for c in clauses])
     found = {(f.clause_id, f.flag) for f in findings} | {(p.clause_id, p.code) for p in protections}
-    out: list[Finding | Protection] = []
-    for k, j in zip(*np.nonzero(conf >= floor)):
-        c, code = clauses[k], model.codes[j]
-        if (c.id, code) not in found and code in book.flags:
-            out.append(_opinion(book, c, code, round(float(conf[k, j]), 3), _best_sentence(c, model, j, to_source)))
-    return tuple(out)
+    picked = [(k, j) for k, j in zip(*np.nonzero(conf >= floor))
+              if (clauses[k].id, model.codes[j]) not in found and model.codes[j] in book.flags]
+    quotes = _best_sentences(clauses, picked, model, to_source)
+    return tuple(_opinion(book, clauses[k], model.codes[j], round(float(conf[k, j]), 3), quote)
+                 for (k, j), quote in zip(picked, quotes))
+
+
+def within_limit(text: str) -> bool:
+    """Whether a clause is short enough for the model: at most MAX_CLAUSE characters besides
+    whitespace."""
+    return len(text) <= MAX_CLAUSE or len(squash(text)) <= MAX_CLAUSE  # squashing only shortens
 
 
 def _opinion(book: RuleBook, c, code: str, p: float, quoted) -> Finding | Protection:
@@ -329,15 +390,28 @@ def _second_severity(book: RuleBook, code: str) -> str:
     return SEVERITIES[max(0, SEVERITIES.index(max(sev, key=SEVERITIES.index)) - 1)]
 
 
-def _best_sentence(clause, model: Model, j: int, to_source) -> tuple[str, int, int]:
-    """The clause's sentence the model scores highest for code ``j``, quoted from the clause
-    text, and its span in the source."""
-    r = clause.reading
-    if not r.sentences:
-        return clause.text.strip(), clause.start, clause.end
-    conf = model.confidence([(s.text, act_tokens(s.acts)) for s in r.sentences])[:, j]
-    best = r.sentences[int(np.argmax(conf))]
-    a, b = r.view.span(best.start, best.end)
+def _best_sentences(clauses, picked, model: Model, to_source) -> list[tuple[str, int, int]]:
+    """For each (clause index, code index) picked, the clause's sentence the model scores
+    highest for the code, quoted (``_quote``). Only clauses of several sentences are scored, all
+    their sentences at once (a document's scores do not depend on the others read with it)."""
+    several = sorted({k for k, _ in picked if len(clauses[k].reading.sentences) > 1})
+    sentences = [s for k in several for s in clauses[k].reading.sentences]
+    conf = model.confidence([(s.text, act_tokens(s.acts)) for s in sentences]) if sentences else None
+    first = dict(zip(several, np.cumsum([0] + [len(clauses[k].reading.sentences) for k in several]).tolist()))
+    out = []
+    for k, j in picked:
+        c, own = clauses[k], clauses[k].reading.sentences
+        if not own:
+            out.append((c.text.strip(), c.start, c.end))
+            continue
+        best = int(np.argmax(conf[first[k]:first[k] + len(own), j])) if k in first else 0  # one sentence: it
+        out.append(_quote(c, own[best], to_source))
+    return out
+
+
+def _quote(clause, sentence, to_source) -> tuple[str, int, int]:
+    """A sentence of the clause's reading quoted from the clause text, and its span in the source."""
+    a, b = clause.reading.view.span(sentence.start, sentence.end)
     quote = clause.text[a:b].strip()
     a += len(clause.text[a:b]) - len(clause.text[a:b].lstrip())
     start, end = to_source(clause, a, a + len(quote)) if to_source else (clause.start, clause.end)

@@ -2,12 +2,13 @@
 import json
 import subprocess
 import sys
+from dataclasses import fields
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from analyzer.learn import Example, Model, Vocabulary, features, fit, packaged, second_opinion, tokens
+from analyzer.learn import Example, Model, Vocabulary, act_tokens, features, fit, packaged, second_opinion, tokens
 from analyzer.reading import read
 
 from .conftest import LABELED, ROOT
@@ -45,8 +46,9 @@ def test_fit_save_and_load_round_trip(tmp_path):
     assert {p.name for p in written} == {"model.npz", "model.json"}
     json.loads((tmp_path / "model.json").read_text(encoding="utf-8"))  # plain JSON
     with np.load(tmp_path / "model.npz", allow_pickle=False) as z:  # plain arrays, no pickle
-        assert set(z.files) == {"coef", "intercept", "platt", "idf"}
+        assert {f for f in z.files if not f.startswith("trie_")} == {"coef", "intercept", "platt", "idf"}
     loaded = Model.load(tmp_path)
+    assert _same_trie(loaded.vocabulary.trie, Vocabulary(model.vocabulary.terms, model.vocabulary.idf).trie)
     docs = [features(read(t)) for t in ("服务商有权随时解除本合同。", "客户应按时付款。")]
     assert np.allclose(loaded.confidence(docs), model.confidence(docs), atol=1e-6)
     high, low = loaded.confidence(docs)[:, 0]
@@ -135,3 +137,50 @@ def test_texts_read_at_once_count_each_text_s_own_grams():
         alone = sorted(i for n in (2, 3) for j in range(len(text) - n + 1)
                        if (i := vocab.terms.get(text[j:j + n])) is not None)
         assert sorted(term[doc == k].tolist()) == alone
+
+
+def _same_trie(a, b) -> bool:
+    return all(np.array_equal(getattr(a, f.name), getattr(b, f.name)) for f in fields(a))
+
+
+def test_the_packaged_model_s_stored_trie_is_its_vocabulary_s():
+    """The trie is stored with the model (a process need not build it); it must be the one its
+    terms make."""
+    vocab = packaged().vocabulary
+    assert vocab.stored_trie is not None
+    assert _same_trie(vocab.trie, Vocabulary(vocab.terms, vocab.idf).trie)
+
+
+def _grams_one_by_one(vocab, texts):
+    """(text, term) of every vocabulary n-gram in the texts, looked up one by one."""
+    return sorted((k, i) for k, text in enumerate(texts) for n in (2, 3) for j in range(len(text) - n + 1)
+                  if (i := vocab.terms.get(text[j:j + n])) is not None)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_the_trie_finds_what_a_lookup_one_by_one_finds(data):
+    """Any characters: beyond the vocabulary's highest, astral ones, line breaks inside texts."""
+    alphabet = st.sampled_from(list("甲乙方\n@|a") + ["\U00020000", "\U0010ffff", "\x00"])
+    grams = data.draw(st.lists(st.text(alphabet, min_size=1, max_size=4), max_size=30))
+    terms = {g: i for i, g in enumerate(dict.fromkeys(grams))}
+    vocab = Vocabulary(terms, np.ones(len(terms)))
+    texts = data.draw(st.lists(st.text(st.one_of(alphabet, st.characters()), max_size=12), max_size=6))
+    doc, term = vocab.grams_in(texts)
+    assert sorted(zip(doc.tolist(), term.tolist())) == _grams_one_by_one(vocab, texts)
+
+
+def test_the_quote_is_the_sentence_scored_highest(sample_analyses):
+    """The sentences of all quoted clauses are scored at once: the quote is the sentence scored
+    highest when its clause's sentences are scored alone."""
+    model, several = packaged(), 0
+    for a in sample_analyses:
+        clauses = {c.id: c for c in a.clauses}
+        for o in second_opinion(a.clauses, (), (), model, min_confidence=0.5):
+            c, code = clauses[o.clause_id], getattr(o, "flag", None) or o.code
+            sentences = c.reading.sentences
+            conf = model.confidence([(s.text, act_tokens(s.acts)) for s in sentences])[:, model.codes.index(code)]
+            best = sentences[int(np.argmax(conf))]
+            assert o.quote == c.text[slice(*c.reading.view.span(best.start, best.end))].strip()
+            several += len(sentences) > 1
+    assert several >= 5
