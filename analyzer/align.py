@@ -82,6 +82,16 @@ def _char_table(codes: dict[int, int]) -> np.ndarray:
     return table
 
 
+def _category_columns(owner: np.ndarray, k: int) -> np.ndarray | None:
+    """The columns each category 0 … k − 1 owns, as the rows of a matrix (a shorter row padded
+    with its last column, which leaves its maximum the same); None when a category owns none."""
+    groups = [np.flatnonzero(owner == j) for j in range(k)]
+    if not all(g.size for g in groups):
+        return None
+    width = max((g.size for g in groups), default=1)
+    return np.array([np.r_[g, np.repeat(g[-1:], width - g.size)] for g in groups], dtype=np.int64).reshape(k, width)
+
+
 class KeywordIndex:
     """How many distinct keywords of each group occur in each text, for many keywords at once.
     ``counts(texts)`` is texts × groups.
@@ -101,7 +111,8 @@ class KeywordIndex:
                 if w:
                     self.membership_[self.index_[w], k] += 1.0
         chars = sorted({ord(c) for w in words for c in w})
-        self.table_ = _char_table({c: i for i, c in enumerate(chars, 1)})
+        # int64, as the codes are read straight into the int64 array ``occurrences`` works on
+        self.table_ = _char_table({c: i for i, c in enumerate(chars, 1)}).astype(np.int64)
         self.spelled_ = np.zeros((len(words), max(map(len, words), default=1)), dtype=np.int64)
         for i, w in enumerate(words):  # each word's codes, 0 past its end
             self.spelled_[i, :len(w)] = self.table_[[ord(c) for c in w]]
@@ -125,27 +136,28 @@ class KeywordIndex:
         """(text indexes, word indexes) of every occurrence of every word, overlapping ones too."""
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
         bounds = np.cumsum(lengths) - lengths  # where each text starts
-        codes = self.table_.take(code_points("\n".join(texts)), mode="clip").astype(np.int64)
-        codes = np.concatenate([codes, np.zeros(self.spelled_.shape[1], dtype=np.int64)])
-        codes[bounds[1:] - 1] = 0  # the gaps: no word runs from one text into the next
         n = int(lengths.sum()) - 1 if texts else 0
+        codes = np.zeros(n + self.spelled_.shape[1], dtype=np.int64)  # zeros past the end
+        self.table_.take(code_points("\n".join(texts)), mode="clip", out=codes[:n])
+        codes[bounds[1:] - 1] = 0  # the gaps: no word runs from one text into the next
         keys = codes[:n] * self.size_ + codes[1:n + 1]
         pos = np.flatnonzero(self.starts_[keys])
-        k = self.starts_[keys[pos]]
+        first = keys[pos]
+        k = self.starts_[first]
         at = np.repeat(pos, k)
-        word = self.by_start_[np.repeat(self.start_at_[keys[pos]] - np.cumsum(k) + k, k) + np.arange(k.sum())]
+        word = self.by_start_[np.repeat(self.start_at_[first] - np.cumsum(k) + k, k) + np.arange(k.sum())]
         spelled = self.spelled_[word]
         window = codes[at[:, None] + np.arange(spelled.shape[1])]
         hit = ((window == spelled) | (spelled == 0)).all(axis=1)
         return np.searchsorted(bounds, at[hit], side="right") - 1, word[hit]
 
     def counts(self, texts: list[str]) -> np.ndarray:
-        rows, ids = self.occurrences(texts)
-        width = len(self.index_)
-        found = np.unique(rows * width + ids)
+        found = np.zeros((len(texts), len(self.index_)), dtype=bool)
+        found[self.occurrences(texts)] = True
+        rows, words = np.nonzero(found)  # each (text, word) once, in order (cheaper than np.unique)
         out = np.zeros((len(texts), self.membership_.shape[1]))
-        # each (text, word) found once: the word's groups gain its membership
-        np.add.at(out, found // width, self.membership_[found % width])
+        # the word's groups gain its membership
+        np.add.at(out, rows, self.membership_[words])
         return out
 
 
@@ -214,6 +226,7 @@ class Aligner:
         self.exemplars_ = self.word_exemplars_.T.toarray()  # vocabulary × exemplar rows
         self._index_vocabulary()
         self._index_fuzzy_patterns()
+        self._index_categories()
         return self
 
     # -- the fitted state, to store and reload --------------------------------------------------
@@ -250,6 +263,7 @@ class Aligner:
         self.keyword_index_ = KeywordIndex(self.keywords_)
         self._index_vocabulary()
         self._index_fuzzy_patterns()
+        self._index_categories()
         return self
 
     # -- scoring ---------------------------------------------------------------------------
@@ -260,7 +274,7 @@ class Aligner:
             return np.zeros((0, k))
         squashed = squash_folded_all(texts)
         kw, head = self._keyword_signals(squashed, headings)
-        cut = [self.tokenizer_.words(s) for s in squashed]
+        cut = self.tokenizer_.words_each(squashed)
         tfidf = self._per_category(self._exemplar_similarity(cut))
         fuzzy = self._fuzzy_signal(cut)
         return (KEYWORD_WEIGHT * kw + TFIDF_WEIGHT * np.clip(tfidf * 2, 0, 1)
@@ -284,10 +298,10 @@ class Aligner:
         exemplar strings are taken as the patterns, which compares faster), weighed down for short
         lists, which match everything by token sets."""
         from rapidfuzz import fuzz, process
-        patterns, sets = self._fuzzy_strings([_token_set(t) for t in cut])
+        patterns, sets = self._fuzzy_strings(list(map(_token_set, cut)))
         fz = process.cdist(patterns, sets, scorer=fuzz.ratio, workers=self.workers, dtype=np.float32).T / 100.0
-        length = np.array([min(1.0, len(t) / 8.0) for t in cut])[:, None]
-        return self._per_category(fz * length, self.exemplar_owner_[self.fuzzy_rows_])
+        length = np.minimum(np.fromiter(map(len, cut), dtype=float, count=len(cut)) / 8.0, 1.0)[:, None]
+        return self._per_category(fz * length, fuzzy=True)
 
     def _fuzzy_strings(self, sets: list[str]) -> tuple[list[str], list[str]]:
         """The fuzzy patterns and the clause token sets, both in the alphabet's stand-ins when it
@@ -297,16 +311,14 @@ class Aligner:
             return self.exemplar_tokens_, sets
         return self.fuzzy_patterns_, mapped
 
-    def _per_category(self, matrix: np.ndarray, owner: np.ndarray | None = None) -> np.ndarray:
-        """Each category's best column: the maximum over the columns the category owns."""
-        owner = self.exemplar_owner_ if owner is None else owner
-        k = len(self.categories_)
-        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if owner.size else owner
-        if matrix.shape[0] and starts.size == k and np.array_equal(owner[starts], np.arange(k)):
-            # the columns come category by category (as fit lays them out): one reduction
-            return np.maximum.reduceat(matrix, starts, axis=1).astype(float, copy=False)
-        out = np.zeros((matrix.shape[0], k))
-        for j in range(k):
+    def _per_category(self, matrix: np.ndarray, fuzzy: bool = False) -> np.ndarray:
+        """Each category's best column: the maximum over the columns the category owns (of the
+        exemplar rows, or with ``fuzzy`` of the fuzzy rows)."""
+        owner, columns = (self.fuzzy_owner_, self.fuzzy_columns_) if fuzzy else (self.exemplar_owner_, self.exemplar_columns_)
+        if columns is not None:  # one gather (cheaper than a reduceat over a short axis)
+            return matrix[:, columns].max(axis=2).astype(float, copy=False)
+        out = np.zeros((matrix.shape[0], len(self.categories_)))
+        for j in range(len(self.categories_)):
             cols = matrix[:, owner == j]
             out[:, j] = cols.max(axis=1) if cols.shape[1] else 0.0
         return out
@@ -330,6 +342,15 @@ class Aligner:
         self.term_exemplars_, self.term_weights_ = exemplars, self.exemplars_[terms, exemplars]
         self.term_counts_ = np.bincount(terms, minlength=size)
         self.term_starts_ = np.concatenate([[0], np.cumsum(self.term_counts_)[:-1]])
+
+    def _index_categories(self) -> None:
+        """How the exemplar rows and the fuzzy rows are laid out by category (see
+        ``_per_category``), and the category names with ``UNCLASSIFIED`` last, to pick from."""
+        k = len(self.categories_)
+        self.fuzzy_owner_ = self.exemplar_owner_[self.fuzzy_rows_]
+        self.exemplar_columns_ = _category_columns(self.exemplar_owner_, k)
+        self.fuzzy_columns_ = _category_columns(self.fuzzy_owner_, k)
+        self.category_names_ = np.array(self.categories_ + (UNCLASSIFIED,), dtype=object)
 
     def _index_fuzzy_patterns(self) -> None:
         """The fuzzy patterns in stand-in characters (see ``FuzzyAlphabet``)."""
@@ -388,33 +409,46 @@ class Aligner:
             signature = [i for i, c in enumerate(clauses) if c.style == "signature"]
             scores[signature, self.categories_.index("parties")] = 1.0
         order = np.argsort(-scores, axis=1, kind="stable")
-        # a row's categories at or above ``secondary`` come first in its order
-        above = (scores >= self.secondary).sum(axis=1).tolist()
-        passed = (scores[np.arange(len(clauses)), order[:, 0]] >= self.threshold).tolist()
-        ranks = order[:, :max(5, max(above))].tolist()
-        out = []
+        mains = self._main_categories(clauses, scores, order)
+        cats = self._categories(scores, order, mains)
+        return tuple([evolve(c, category=main, categories=cat, category_scores=top)
+                      for c, main, cat, top in zip(clauses, mains, cats, self._top_scores(scores, order))])
+
+    def _main_categories(self, clauses: tuple[Clause, ...], scores: np.ndarray, order: np.ndarray) -> list[str]:
+        """Each clause's main category: its best one if that passes the threshold, else (with
+        ``inherit``) that of the clause it hangs from, else ``UNCLASSIFIED``."""
+        best = order[:, 0]
+        passed = scores[np.arange(len(clauses)), best] >= self.threshold
+        mains = self.category_names_[np.where(passed, best, len(self.categories_))].tolist()
+        if not self.inherit:
+            return mains
         main_of: dict[str, str] = {}
-        names = self.categories_
-        for c, rank, n_above, ok, top in zip(clauses, ranks, above, passed, self._top_scores(scores, order)):
-            main = names[rank[0]] if ok else UNCLASSIFIED
-            if main == UNCLASSIFIED and self.inherit and c.style != "signature":
+        for i, c in enumerate(clauses):
+            if mains[i] == UNCLASSIFIED and c.style != "signature":
                 # an item that says too little on its own belongs where its heading or the
                 # sentence that introduces it belongs ("4 免责条款" › "4.4 您未遵循文档引起的")
-                main = main_of.get(c.parent or "", UNCLASSIFIED)
-            main_of[c.id] = main
-            others = tuple(names[j] for j in rank[1:n_above] if names[j] != main) if n_above > 1 else ()
-            cats = ((main,) if main != UNCLASSIFIED else ()) + others
-            out.append(evolve(c, category=main, categories=cats, category_scores=top))
-        return tuple(out)
+                mains[i] = main_of.get(c.parent or "", UNCLASSIFIED)
+            main_of[c.id] = mains[i]
+        return mains
+
+    def _categories(self, scores: np.ndarray, order: np.ndarray, mains: list[str]) -> list[tuple[str, ...]]:
+        """Each clause's categories: its main one (unless ``UNCLASSIFIED``), then the others at or
+        above ``secondary``, best first (they come first in the row's order)."""
+        cats = [() if main == UNCLASSIFIED else (main,) for main in mains]
+        above = (scores >= self.secondary).sum(axis=1)
+        names = self.categories_
+        for i in np.flatnonzero(above > 1).tolist():
+            cats[i] += tuple(names[j] for j in order[i, 1:above[i]].tolist() if names[j] != mains[i])
+        return cats
 
     def _top_scores(self, scores: np.ndarray, order: np.ndarray) -> list[dict[str, float]]:
         """Each row's five best categories (``order``: the row's columns, best first), with their
         scores rounded to four decimals."""
         top = order[:, :5]
-        width = top.shape[1]
-        labels = np.array(self.categories_, dtype=object)[top].ravel().tolist()
-        values = rounded(np.take_along_axis(scores, top, axis=1).ravel(), 4)
-        return [dict(zip(labels[i:i + width], values[i:i + width])) for i in range(0, len(values), width)]
+        labels = self.category_names_[top].tolist()
+        values = iter(rounded(np.take_along_axis(scores, top, axis=1).ravel(), 4))
+        rows = zip(*[values] * top.shape[1])  # the values in rows of the row's width
+        return list(map(dict, map(zip, labels, rows)))
 
     def fit_transform(self, taxonomy: Taxonomy, clauses) -> tuple[Clause, ...]:
         return self.fit(taxonomy).transform(clauses)

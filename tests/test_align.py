@@ -191,3 +191,37 @@ def test_words_are_the_cut_tokens_that_carry_meaning(text):
 def test_texts_squashed_together_are_each_squashed(texts):
     from analyzer.align import squash_folded, squash_folded_all
     assert squash_folded_all(texts) == [squash_folded(t) for t in texts]
+
+
+# texts that a segmenter could read differently cut together than alone: line ends (the gap
+# the texts are joined by), "\r" before a gap ("\r\n" is one token), spaces, Latin, digits,
+# symbols, Chinese outside U+4E00–U+9FD5, empty texts
+_APART = st.sampled_from(["甲方", "乙方应于", "违约金", "自动续约", "的", "www.", ".com", "2.1.1", "3.5%", "C++",
+                          "AT&T", "_", "-", "#", "0", "abc", "\u9fd6", "\u3400", "\U00020000", "\uf900", "①",
+                          "，", "。", " ", "\n", "\r", "\r\n", "\t", "\u3000", "\x00"])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.lists(_APART, max_size=6).map("".join), max_size=6))
+def test_words_of_texts_cut_together_are_the_words_of_each(texts):
+    tk = tokenizer()
+    assert tk.words_each(texts) == [tk.words(t) for t in texts]
+
+
+def test_words_of_the_sample_clauses_cut_together_are_the_words_of_each(sample_paths):
+    from analyzer.align import squash_folded_all
+    from analyzer.load import load
+    tk = tokenizer()
+    for path in sample_paths:
+        texts = [c.text for c in clauses_of(load(path).text)[1]]
+        for each in (texts, squash_folded_all(texts)):
+            assert tk.words_each(each) == [tk.words(t) for t in each]
+
+
+def test_words_of_texts_cut_together_without_the_compiled_segmenter(monkeypatch):
+    import sys
+    from analyzer import tokens
+    monkeypatch.setitem(sys.modules, tokens.COMPILED, None)
+    tk = tokens.Tokenizer()
+    texts = ["乙方有权单方解除合同，违约金为合同总额的20%。", "", "见www.example.com第2.1.1条"]
+    assert tk.segmenter == tokens.FALLBACK and tk.words_each(texts) == [tk.words(t) for t in texts]
