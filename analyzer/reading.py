@@ -133,23 +133,26 @@ def _unspaced(folded: str) -> list[int] | range:
     return index
 
 
-def _role_words(s: str, roles: _Roles):
+def _role_words(s: str, roles: _Roles) -> list[tuple[int, int, str]]:
     """(start, end, role word) of each party word in ``s`` that stands for its party, with the
     quotes around it (a quote between two party words goes with the first)."""
+    out = []
+    role_of, bound, n = roles.role_of, roles.bound, len(s)
     taken = 0  # where the last party word found, quotes included, ends
     for m in roles.pattern.finditer(s):
-        w = m.group(0)
+        w = m.group()
         start, end = m.span()
         quoted = start > taken and s[start - 1] in QUOTES
         if quoted:
             start -= 1
-        if end < len(s) and s[end] in UNQUOTES:
+        if end < n and s[end] in UNQUOTES:
             end, quoted = end + 1, True
         taken = end
-        role = roles.role_of[w]
-        if (w == role and not quoted) or s[end:end + 1] in roles.bound[w]:
+        role = role_of[w]
+        if (w == role and not quoted) or s[end:end + 1] in bound[w]:
             continue  # 用户名, 客户端: a word of its own, not the party
-        yield start, end, role
+        out.append((start, end, role))
+    return out
 
 
 # -- the reading of a sentence -----------------------------------------------------------------
@@ -260,9 +263,11 @@ LIST_AHEAD = re.compile(r"以下|下列|下述|如下")
 MEASURES = re.compile(r"(?:措施|方式|处理|处罚|行动|操作)[^，,]{0,6}$|采取|包括")
 NUMBERING = r"[\s\d.．、)）(（一二三四五六七八九十第条款a-zA-Z]*"
 BY_NEED = re.compile(r"根据[^，,。；]{0,40}?需要")  # "根据业务发展需要": a reason, not a modal 需
-# modal characters inside other words: 相应, 应付金额, 许可, 可用, 不可抗力, 有权机关
-NOT_MODAL = re.compile(r"[相对响供回答适反效理照呼]应|应(?:用|急|收|付(?:金额|款项|未付|费用|账款))|[许认]可"
-                       r"|可(?:用|靠|行|见|抗|信|控|视|能性|得)|不可抗力|有权(?:机关|部门|机构)|需求|须知")
+# modal characters inside other words: 相应, 应付金额, 许可, 可用, 不可抗力, 有权机关. Every alternative
+# opens with a plain character (no class), so a search skips ahead to where one may start.
+NOT_MODAL = re.compile("|".join([*(c + "应" for c in "相对响供回答适反效理照呼"), r"应(?:用|急|收|付(?:金额|款项|未付|费用|账款))",
+                                 *(c + "可" for c in "许认"), r"可(?:用|靠|行|见|抗|信|控|视|能性|得)", "不可抗力",
+                                 r"有权(?:机关|部门|机构)", "需求", "须知"]))
 BRACKETED = re.compile(r"[(（【\[][^()（）【】\[\]]*[)）】\]]")
 
 
@@ -350,23 +355,31 @@ def _party_words(s: str, lex: Lexicon, until: int, breaks: list[int]) -> list[_P
     a possessor. One that opens a comma-clause (after 如, 一旦, …) or follows 由/被 is a subject
     of what follows; one inside a clause only of a verb right after it."""
     out = []
+    agents, objects, possessive, party_of = lex.agents, lex.objects, lex.possessive, lex.party_of
     for m in lex.parties.finditer(s):
         start, end = m.span()
         if start >= until:
             break
-        before = s[max(0, start - 6):start]
-        if before.endswith(QUANTIFIERS):  # a view holds no line break: only a word at the end is taken off
-            before = QUANTIFIER.sub("", before)
-        agent = before.endswith(lex.agents)
-        if not agent and (s[end:end + 1] in lex.possessive or before.endswith(lex.objects)):
+        low = start - 6 if start > 6 else 0  # what is looked at before the word: s[low:start]
+        if s.endswith(QUANTIFIERS, low, start):  # a view holds no line break: only a word at the end is taken off
+            bare = QUANTIFIER.search(s, low, start).start()
+        else:
+            bare = start
+        agent = s.endswith(agents, low, bare)
+        if not agent and (s[end:end + 1] in possessive or s.endswith(objects, low, bare)):
             continue
-        k, prev = start, s[start - 1:start]
-        if prev.isascii() and prev.isalnum():  # a Latin qualifier: "如VIP会员"
-            k -= len(LATIN_MODIFIER.search(s, max(0, start - 12), start).group(0))
-        at = bisect.bisect_right(breaks, k) - 1
-        opens = lex.openers.fullmatch(s, breaks[at] if at >= 0 else 0, k) is not None
-        out.append(_Party(start, end, lex.party_of[m.group(0)], not (opens or agent)))
+        out.append(_Party(start, end, party_of[m.group()], not (agent or _opens(s, lex, start, breaks))))
     return out
+
+
+def _opens(s: str, lex: Lexicon, start: int, breaks: list[int]) -> bool:
+    """Does the party word at ``start`` open its comma-clause (numbering and openers before it)?"""
+    k = start
+    if start and s[start - 1].isascii() and s[start - 1].isalnum():  # a Latin qualifier: "如VIP会员"
+        k -= len(LATIN_MODIFIER.search(s, max(0, start - 12), start).group(0))
+    at = bisect.bisect_right(breaks, k) - 1
+    clause = breaks[at] if at >= 0 else 0
+    return clause == k or lex.openers.fullmatch(s, clause, k) is not None  # nothing before it opens it
 
 
 def _actor(s: str, parties: list[_Party], anchor: int, lex: Lexicon) -> tuple[str | None, int]:

@@ -49,6 +49,16 @@ def test_the_act_of_a_sentence(text, act):
     assert act in acts(text)
 
 
+@pytest.mark.parametrize("text, act", [
+    ("相关费用由客户自行承担。", ("bear", "customer", "right", False)),  # an agent after 由
+    ("该客户有权终止服务。", ("terminate", "customer", "right", False)),  # a quantifier before the subject
+    ("服务商不会将客户的资料出售给其他第三方。", ("disclose", "vendor", "will", True)),  # a possessor, an object
+    ("因不可抗力，一旦服务商无法履约，客户有权解除本协议。", ("terminate", "customer", "right", False)),
+])
+def test_what_stands_around_a_party_word_tells_whether_it_is_the_subject(text, act):
+    assert acts(text) == [act]
+
+
 def test_a_role_word_inside_another_word_is_no_party():
     parties = Parties({}, {}, None, None, "", vendor_words=("服务方",), customer_words=("用户",))
     assert view("服务商调整服务方式或服务方案。", parties).text.count("乙方") == 0
