@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 import os
 import re
-from importlib import import_module, resources, util
+import sys
+from importlib import import_module, machinery, resources, util
 from pathlib import Path
 
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
@@ -133,11 +134,49 @@ def _initialize(tk, folder: Path | None) -> None:
 
 
 def _compiled_module():
-    """The compiled segmenter's module, or None when it is not importable."""
+    """The compiled segmenter's module, or None when it is not importable.
+
+    Importing the rjieba package builds a default segmenter with the whole dictionary (0.08 s)
+    that the analyzer never uses: it makes its own, with the user dictionary. Where the package is
+    not imported yet, its compiled module (which holds ``Jieba``) is loaded on its own, under the
+    name the package gives it, so a later ``import rjieba`` finds it loaded."""
+    loaded = sys.modules.get(COMPILED, False)
+    if loaded is None:  # the import is blocked
+        return None
+    if loaded is False:
+        alone = _extension_alone(f"{COMPILED}.{COMPILED}")
+        if alone is not None:
+            return alone
     try:
         return import_module(COMPILED)
     except ImportError:
         return None
+
+
+def _extension_alone(name: str):
+    """The extension module ``package.module`` loaded without running its package's
+    ``__init__``; None where it cannot be found or loaded that way."""
+    if name in sys.modules:
+        return sys.modules[name]
+    package, _, module = name.rpartition(".")
+    spec = util.find_spec(package)
+    for folder in (spec.submodule_search_locations or ()) if spec else ():
+        for suffix in machinery.EXTENSION_SUFFIXES:
+            path = Path(folder) / f"{module}{suffix}"
+            if path.is_file():
+                return _load_extension(name, path)
+    return None
+
+
+def _load_extension(name: str, path: Path):
+    try:
+        spec = util.spec_from_file_location(name, path)
+        loaded = util.module_from_spec(spec)
+        spec.loader.exec_module(loaded)
+    except (ImportError, OSError):
+        return None
+    sys.modules[name] = loaded
+    return loaded
 
 
 def _compiled_segmenter(module, entries):

@@ -211,6 +211,20 @@ def test_without_the_compiled_segmenter_jieba_segments(without_compiled):
                                                                     "为", "合同", "总额", "的", "20%"]
 
 
+def test_the_compiled_segmenter_loads_without_its_default_instance():
+    """rjieba's package builds a segmenter of its own on import; the analyzer loads the compiled
+    module alone, and a later `import rjieba` still works, with the same class."""
+    pytest.importorskip(tokens.COMPILED)
+    code = ("import sys\nfrom analyzer import tokens\ntk = tokens.Tokenizer()\n"
+            "print(tk.segmenter, 'rjieba' in sys.modules, 'rjieba.rjieba' in sys.modules)\n"
+            "print(' '.join(tk.words('乙方有权单方解除合同，违约金为合同总额的20%。')))\n"
+            "import rjieba\nprint(''.join(rjieba.cut('乙方有权单方解除合同')), rjieba.Jieba is sys.modules['rjieba.rjieba'].Jieba)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["rjieba False True", "乙方 有权 单方 解除合同 违约金 为 合同 总额 的 20%",
+                                     "乙方有权单方解除合同 True"]
+
+
 @pytest.mark.parametrize("which", ["plain_jieba", "compiled"])
 def test_the_user_dictionary_is_applied(which, request):
     tk = request.getfixturevalue(which)
