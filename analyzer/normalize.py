@@ -7,9 +7,11 @@ width-normalised copy of the same length for matching.
 """
 from __future__ import annotations
 
+import array
 import bisect
 import functools
 import re
+import sys
 import unicodedata
 from importlib import resources
 from collections import defaultdict
@@ -27,6 +29,7 @@ ROLE_LABEL = re.compile(r"^\s*(?:[甲乙丙]\s*方|委托方|受托方|服务方
 TERMINAL = "。！？；;!?…"
 SOFT_END = "，、（(“《"
 _TERMINAL, _SOFT_END = tuple(TERMINAL), tuple(SOFT_END)
+LAYOUT_SPACE = " \t\u3000\xa0"  # trailing whitespace a line's layout leaves
 # Invisible characters draw nothing, yet a zero-width space inside 乙方 hides the word from every
 # pattern: they are removed before anything reads the text. They are the format characters
 # (category Cf: zero-width space, non-joiner and joiner, word joiner, BOM, soft hyphen, invisible
@@ -41,6 +44,14 @@ IGNORABLE = (
     (0xFE00, 0xFE0F), (0xE0100, 0xE01EF),  # variation selectors
 )
 CF_PLANES = (range(0x0, 0x20000), range(0xE0000, 0xF0000))  # the planes that hold format characters
+BMP = range(0x10000)
+# the characters fold_char looks at (past ASCII, no surrogates); those it folds on its own besides
+# the traditional ones and the NFKC forms: full-width ASCII and wide spaces
+FOLDED = (range(0x80, 0xD800), range(0xE000, 0x10000))  # two ranges
+FULL_WIDTH, FULL_WIDTH_OFFSET = range(0xFF01, 0xFF5F), 0xFEE0
+WIDE_SPACES = "\u3000\xa0\u2002\u2003\u2009"
+# how many consecutive code points the table builders test at once (see ``_suspects``)
+RUN = 64
 
 
 @dataclass(frozen=True)
@@ -69,12 +80,13 @@ def simplified() -> dict[str, str]:
 
 
 def fold_char(ch: str) -> str:
+    """What ``fold`` makes of one character."""
     o = ord(ch)
     if ch in simplified():
         return simplified()[ch]
-    if 0xFF01 <= o <= 0xFF5E:
-        return chr(o - 0xFEE0)
-    if ch in "\u3000\xa0\u2002\u2003\u2009":
+    if o in FULL_WIDTH:
+        return chr(o - FULL_WIDTH_OFFSET)
+    if ch in WIDE_SPACES:
         return " "
     if 0x2460 <= o <= 0x24FF:  # ① ⑴ ⒈: clause markers, kept as they are
         return ch
@@ -86,14 +98,40 @@ def fold_char(ch: str) -> str:
 def fold_table() -> dict[int, str]:
     """Every BMP character that folds to another single character."""
     table = {}
-    for o in range(0x80, 0x10000):
-        if 0xD800 <= o <= 0xDFFF:
-            continue
+    for o in _may_fold():
         ch = chr(o)
         f = fold_char(ch)
         if f != ch:
             table[o] = f
     return table
+
+
+def _may_fold() -> list[int]:
+    """The code points of FOLDED that ``fold_char`` may change, in order: those it names (traditional,
+    full-width, spaces) and those NFKC may change. Those lie in runs that are not NFKC-normalized: a
+    character NFKC changes never stands in a normalized string (so a few runs are tried one by one
+    rather than every character)."""
+    named = {ord(c) for c in simplified()} | set(FULL_WIDTH) | set(map(ord, WIDE_SPACES))
+    changed = _suspects(FOLDED, lambda run: not unicodedata.is_normalized("NFKC", run))
+    return sorted({o for o in named if o in FOLDED[0] or o in FOLDED[1]}.union(changed))
+
+
+def _suspects(ranges, suspect) -> list[int]:
+    """The code points of ``ranges`` in the runs of RUN consecutive ones (as one string) that
+    ``suspect`` holds true for."""
+    out: list[int] = []
+    for r in ranges:
+        chars = characters(r.start, r.stop)
+        for i in range(0, len(chars), RUN):
+            if suspect(chars[i:i + RUN]):
+                out.extend(r[i:i + RUN])
+    return out
+
+
+def characters(start: int, stop: int) -> str:
+    """The characters of code points [start, stop) as one string, made without a string for each."""
+    codes = array.array("I", range(start, stop))  # four bytes each: C's unsigned int wherever CPython runs
+    return codes.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be", "surrogatepass")
 
 
 @functools.lru_cache(maxsize=1)
@@ -105,14 +143,48 @@ def _foldable() -> tuple[re.Pattern, dict[str, str], frozenset[str]]:
     return re.compile("[" + "".join(map(re.escape, sorted(table))) + "]"), table, chained
 
 
-SPACE = re.compile(r"\s+")
+@functools.lru_cache(maxsize=64)
+def folding_to(chars: str) -> frozenset[str]:
+    """The characters whose fold is one of ``chars``: a text holds none of them exactly when its
+    fold holds none of ``chars``."""
+    table = fold_table()
+    return frozenset(c for c in chars if ord(c) not in table) | {chr(o) for o, f in table.items() if f in chars}
 
 
 @functools.lru_cache(maxsize=1)
 def invisible_pattern() -> re.Pattern:
     """One character class of every invisible character (see ``INVISIBLE_CATEGORY``, ``IGNORABLE``)."""
-    codes = [o for plane in CF_PLANES for o in plane if unicodedata.category(chr(o)) == INVISIBLE_CATEGORY]
-    ranges = sorted(set(_ranges(codes)) | set(IGNORABLE))
+    return _character_class(_ranges(format_characters(CF_PLANES)) + list(IGNORABLE))
+
+
+@functools.lru_cache(maxsize=1)
+def may_hide() -> re.Pattern:
+    """The invisible characters of the BMP and every character past it, as one character class: what
+    ``visible`` looks for (a class within the BMP is one look-up a character, its ranges past the BMP
+    are compared one by one), keeping those past the BMP that are invisible (``is_invisible``).
+    Built from the BMP alone, which is quick (see ``format_characters``)."""
+    bmp = [(a, b) for a, b in IGNORABLE if b < BMP.stop]
+    return _character_class(_ranges(format_characters([BMP])) + bmp + [(BMP.stop, sys.maxunicode)])
+
+
+def is_invisible(ch: str) -> bool:
+    """Whether ``invisible_pattern`` matches the character."""
+    o = ord(ch)
+    return (unicodedata.category(ch) == INVISIBLE_CATEGORY and any(o in plane for plane in CF_PLANES)
+            or any(a <= o <= b for a, b in IGNORABLE))
+
+
+def format_characters(planes) -> list[int]:
+    """The code points of category INVISIBLE_CATEGORY in ``planes``, in order. No format character
+    is printable (``str.isprintable``): only the runs that are not printable are tried one by one.
+    Quick in the BMP; past it, most code points are unassigned, so not printable either."""
+    return [o for o in _suspects(planes, lambda run: not run.isprintable())
+            if unicodedata.category(chr(o)) == INVISIBLE_CATEGORY]
+
+
+def _character_class(ranges) -> re.Pattern:
+    """One character class of the (first, last) code point ranges."""
+    ranges = sorted(set(ranges))
     return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
 
 
@@ -129,18 +201,17 @@ def _ranges(codes: list[int]) -> list[tuple[int, int]]:
 
 def visible(text: str) -> Text:
     """The text without its invisible characters; offsets index ``text``."""
-    cuts = [m.start() for m in invisible_pattern().finditer(text)]
+    cuts = [m.start() for m in may_hide().finditer(text) if is_invisible(m.group())]
     if not cuts:
         return Text(text, range(len(text)))
-    offsets: list[int] = []
-    for a, b in zip([-1] + cuts, cuts + [len(text)]):
-        offsets.extend(range(a + 1, b))
-    return Text(invisible_pattern().sub("", text), tuple(offsets), tuple((o, text[o]) for o in cuts))
+    runs = [range(a + 1, b) for a, b in zip([-1] + cuts, cuts + [len(text)])]
+    kept = "".join(text[r.start:r.stop] for r in runs)
+    return Text(kept, joined_offsets(runs), tuple((o, text[o]) for o in cuts))
 
 
 def squash(text: str | None) -> str:
     """The text without whitespace (how quotes, evidence and names are compared)."""
-    return SPACE.sub("", text or "")
+    return "".join((text or "").split())  # split() cuts at what \s matches (str.isspace), faster than re
 
 
 # how many folded strings are kept: a text, its lines and its clauses are folded by several stages
@@ -151,9 +222,14 @@ FOLD_CACHE = 1024
 def fold(text: str) -> str:
     """Full-width to half-width, compatibility forms to plain ones and traditional characters to
     simplified ones; same length as the input."""
+    return fold_uncached(text)
+
+
+def fold_uncached(text: str) -> str:
+    """``fold`` without keeping the result: for the many short strings read once (a line's start)."""
     pattern, table, chained = _foldable()
     found = set(pattern.findall(text))
-    if found & chained:  # each character is folded once: ⾒ to 見, never on to 见
+    if not found.isdisjoint(chained):  # each character is folded once: ⾒ to 見, never on to 见
         return pattern.sub(lambda m: table[m.group(0)], text)
     for ch in found:  # a text holds few distinct foldable characters: each is replaced throughout at once
         text = text.replace(ch, table[ch])
@@ -161,6 +237,7 @@ def fold(text: str) -> str:
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
+    """Each line of the text (without its newline) and where it starts."""
     out, pos = [], 0
     for line in text.split("\n"):
         out.append((pos, line))
@@ -211,60 +288,93 @@ def normalize(text: str, *, marker=None) -> Text:
 def _layout(text: str, *, marker=None) -> Text:
     """``normalize`` of a text without invisible characters."""
     lines = _lines(text)
-    starts = [start for start, _ in lines]
-    drop = furniture(lines, marker=marker)
-    kept_chars: list[str] = []
-    kept_pos: list[int] = []
-
-    # character-level removal of artefacts inside kept lines
-    pieces: list[tuple[int, str, list[int] | range]] = []  # (line index, text, offsets)
-    # artefacts are looked for once in the whole text; only the lines that hold one are taken apart
-    marked = {bisect.bisect_right(starts, m.start()) - 1 for pat in (ARTEFACT, MD_BULLET_LINE)
-              for m in pat.finditer(text)}
-    for i, (start, line) in enumerate(lines):
-        if i in drop:
-            continue
-        cuts = [m.span() for pat in (ARTEFACT, MD_BULLET) for m in pat.finditer(line)] if i in marked else []
-        if cuts:
-            remove = [False] * len(line)
-            for a, b in cuts:
-                remove[a:b] = [True] * (b - a)
-            chars = "".join(c for k, c in enumerate(line) if not remove[k])
-            offs = [start + k for k in range(len(line)) if not remove[k]]
-        else:
-            chars, offs = line, range(start, start + len(line))
-        # trailing whitespace is page layout, not content
-        kept = len(chars.rstrip(" \t\u3000\xa0"))
-        pieces.append((i, chars[:kept], offs[:kept]))
-
+    pieces = _pieces(text, lines, furniture(lines, marker=marker))
     lengths = sorted(len(t.strip()) for _, t, _ in pieces if t.strip())
     wrap = lengths[int(0.9 * (len(lengths) - 1))] if len(lengths) >= 8 else 0
+    chars, offsets = _joined(lines, pieces, wrap, marker)
+    return Text("".join(chars), joined_offsets(offsets))
 
-    def full(t: str) -> bool:
-        s = t.strip()
-        return wrap >= 20 and len(s) >= 0.85 * wrap
 
+# offsets below this are shared int objects (see ``joined_offsets``): 2.3 MB once made
+SHARED_OFFSETS = 1 << 16
+
+
+@functools.lru_cache(maxsize=1)
+def _numbers() -> tuple[int, ...]:
+    """0, 1, 2 … SHARED_OFFSETS - 1, made once."""
+    return tuple(range(SHARED_OFFSETS))
+
+
+def joined_offsets(parts) -> tuple[int, ...]:
+    """The offsets of the parts (ranges or lists of offsets) in one tuple. A range's offsets are
+    taken from ints made once rather than made for every character of every text (the same
+    values, most of the cost of a text's offsets)."""
+    numbers = _numbers()
+    out: list[int] = []
+    for part in parts:
+        out += numbers[part.start:part.stop] if type(part) is range and part.stop <= len(numbers) else part
+    return tuple(out)
+
+
+def _pieces(text: str, lines: list[tuple[int, str]], drop: set[int]) -> list[tuple[int, str, Sequence[int]]]:
+    """(line index, text, source offsets) of each line that is not furniture, without its artefacts
+    and trailing whitespace (page layout, not content)."""
+    # artefacts are looked for once in the whole text; only the lines that hold one are taken apart
+    found = [m.start() for pat in (ARTEFACT, MD_BULLET_LINE) for m in pat.finditer(text)]
+    starts = [start for start, _ in lines] if found else []
+    marked = {bisect.bisect_right(starts, at) - 1 for at in found}
+    return [_trimmed(i, start, line) if i in marked
+            else (i, kept := line.rstrip(LAYOUT_SPACE), range(start, start + len(kept)))  # _trimmed, inline
+            for i, (start, line) in enumerate(lines) if i not in drop]
+
+
+def _trimmed(i: int, start: int, line: str) -> tuple[int, str, Sequence[int]]:
+    """The piece of line ``i`` (at ``start``) without its artefacts and trailing whitespace."""
+    cuts = [m.span() for pat in (ARTEFACT, MD_BULLET) for m in pat.finditer(line)]
+    if cuts:
+        remove = [False] * len(line)
+        for a, b in cuts:
+            remove[a:b] = [True] * (b - a)
+        chars = "".join(c for k, c in enumerate(line) if not remove[k])
+        offs: Sequence[int] = [start + k for k in range(len(line)) if not remove[k]]
+    else:
+        chars, offs = line, range(start, start + len(line))
+    kept = len(chars.rstrip(LAYOUT_SPACE))
+    return i, chars[:kept], offs[:kept]
+
+
+def _joined(lines, pieces, wrap: int, marker) -> tuple[list[str], list[Sequence[int]]]:
+    """The pieces in order, a hard-wrapped line joined to the next (a line ``wrap`` wide, or one
+    ending in a comma), each other kept with the newline that ended it in the source: the
+    text's parts and their source offsets."""
+    chars: list[str] = []
+    offsets: list[Sequence[int]] = []
     for n, (i, t, offs) in enumerate(pieces):
-        kept_chars.append(t)
-        kept_pos.extend(offs)
+        chars.append(t)
         if n + 1 == len(pieces):
+            offsets.append(offs)
             break
+        newline = lines[i][0] + len(lines[i][1])
         j, nxt, noffs = pieces[n + 1]
-        blank_between = j > i + 1 and any(not lines[k][1].strip() and k not in drop for k in range(i + 1, j))
         s = t.rstrip()
-        join = (s and nxt.strip() and not blank_between and not s.endswith(_TERMINAL)
-                and (full(t) or s.endswith(_SOFT_END))
-                and "\t" not in t
-                and not (marker and marker(nxt)))
-        if join:
-            if s[-1].isascii() and s[-1].isalnum() and nxt.lstrip()[:1].isascii() and nxt.lstrip()[:1].isalnum():
-                kept_chars.append(" ")
-                kept_pos.append(lines[i][0] + len(lines[i][1]))
-            # the next line's indentation is layout
-            lead = len(nxt) - len(nxt.lstrip())
-            pieces[n + 1] = (j, nxt[lead:], noffs[lead:])
-        else:
-            # keep one newline: the one that ended this line in the source
-            kept_chars.append("\n")
-            kept_pos.append(lines[i][0] + len(lines[i][1]))
-    return Text("".join(kept_chars), tuple(kept_pos))
+        if not (s and nxt.strip() and not s.endswith(_TERMINAL) and _joins(t, s, nxt, wrap, marker)):
+            chars.append("\n")  # keep one newline: the one that ended this line in the source
+            # a line kept whole runs on into its newline: one range for both
+            offsets.append(range(offs.start, newline + 1) if isinstance(offs, range) and offs.stop == newline
+                           else [*offs, newline])
+            continue
+        offsets.append(offs)
+        if s[-1].isascii() and s[-1].isalnum() and nxt.lstrip()[:1].isascii() and nxt.lstrip()[:1].isalnum():
+            chars.append(" ")
+            offsets.append((newline,))
+        lead = len(nxt) - len(nxt.lstrip())  # the next line's indentation is layout
+        pieces[n + 1] = (j, nxt[lead:], noffs[lead:])
+    return chars, offsets
+
+
+def _joins(t: str, s: str, nxt: str, wrap: int, marker) -> bool:
+    """The rest of whether a piece ``t`` (``s`` without trailing whitespace, not ending a sentence)
+    joins the next one, ``nxt`` (not blank). Only furniture stands between two pieces, never a
+    blank line: blank lines are pieces too."""
+    full = wrap >= 20 and len(t.strip()) >= 0.85 * wrap
+    return (full or s.endswith(_SOFT_END)) and "\t" not in t and not (marker and marker(nxt))

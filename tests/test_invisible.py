@@ -167,3 +167,25 @@ def test_no_labeled_contract_reports_hidden_characters():
     emoji's ⚠️, two zero-width spaces in one word of a web page) and neither is hidden text."""
     paths = sorted((LABELED / "texts").iterdir()) + SAMPLE_PATHS
     assert not [p.name for p in paths if hidden_characters(clauses_of(load(p).text)[0])]
+
+
+def test_the_invisible_set_is_every_format_character_of_its_planes():
+    """format_characters skips the printable runs; it finds what trying every code point finds."""
+    import unicodedata
+    from analyzer.normalize import CF_PLANES, INVISIBLE_CATEGORY, format_characters
+    plain = [o for plane in CF_PLANES for o in plane if unicodedata.category(chr(o)) == INVISIBLE_CATEGORY]
+    assert format_characters(CF_PLANES) == plain
+
+
+@pytest.mark.parametrize("text", [
+    "乙\U000E0041方：\U0001D173某某\U000E0100公司\u200b。",  # tags, a musical format mark, a variation selector
+    "甲方😀乙方\U00020000服务\U000E007F\n二、\U000110BD费用",  # visible characters past the BMP beside invisible ones
+    "plain text",
+])
+def test_visible_drops_exactly_what_the_invisible_pattern_matches(text):
+    from analyzer.normalize import visible
+    shown = visible(text)
+    cuts = [m.start() for m in invisible_pattern().finditer(text)]
+    assert shown.text == invisible_pattern().sub("", text)
+    assert [o for o, _ in shown.invisible] == cuts
+    assert list(shown.offsets) == [i for i in range(len(text)) if i not in cuts]
