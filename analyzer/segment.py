@@ -12,8 +12,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from .model import Clause, evolve
-from .normalize import ROLE_LABEL as SIGNATURE_START, Text, fold, fold_table, normalize
+from .model import Clause
+from .normalize import ROLE_LABEL as SIGNATURE_START, Text, fold, fold_table, fold_uncached, normalize
 from .numerals import cn_to_int
 
 CN = "一二三四五六七八九十百零〇两"
@@ -39,6 +39,7 @@ MARKERS: tuple[tuple[str, re.Pattern], ...] = (
 MARKER_WINDOW = 40  # the longest marker ("第 一百二十三 条") and what must follow it fit in this
 # how many line starts keep their reading: a line is read when cleaned, when segmented and when checked
 MARKER_CACHE = 4096
+READING_CACHE = 1024  # how many numbering matches keep their marker (a contract's numbers repeat)
 # the characters each numbering form starts with (in the folded line)
 LEADS = {"chapter": "第", "article": "第", "cn_paren": "(", "cn": CN, "paren": "(", "dotted": "0123456789",
          "arabic": "0123456789", "half_paren": "0123456789", "circled": "".join(map(chr, range(0x2460, 0x2474))),
@@ -75,37 +76,43 @@ def _marker_start() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=MARKER_CACHE)
 def _parse_marker(line: str) -> Marker | None:
-    s = fold(line)
+    """``parse_marker`` of a line without indentation, at most MARKER_WINDOW long."""
+    s = fold_uncached(line)  # the marker is kept: its line is folded once
     for style, pat in FORMS_BY_LEAD.get(s[:1], MARKERS):
         m = pat.match(s)
         if not m:
             continue
-        n = m.group("n")
-        if style == "dotted":
-            n = "".join(n.split())
-            parts = n.replace("-", ".").split(".")
-            style = f"dotted{len(parts)}"
-            value = int(parts[-1])
-        elif style in ("circled",):
-            value = ord(n) - 0x2460 + 1
-        elif style == "bullet":
-            value = None
-        else:
-            try:
-                value = int(n) if n.isdigit() else cn_to_int(n)
-            except ValueError:
-                continue
-        if style == "cn" and s[m.end() - 1] in ",." and s[m.end():m.end() + 1] in CN + "":
-            # "一，二，三" is a list of numerals, not a heading
-            continue
-        if style in ("chapter", "article"):
-            label = m.group(0).strip()
-        elif style in ("cn_paren", "paren"):
-            label = f"({n})"
-        else:
-            label = f"{n})" if style == "half_paren" else n
-        return Marker(style, label, value, m.end())
+        if style == "cn" and s[m.end() - 1] in ",." and s[m.end():m.end() + 1] in CN:
+            continue  # "一，二，三" is a list of numerals, not a heading
+        try:
+            return _reading(style, m.group("n"), m.group(0), m.end())
+        except ValueError:
+            continue  # not a number after all
     return None
+
+
+@functools.lru_cache(maxsize=READING_CACHE)
+def _reading(style: str, n: str, whole: str, length: int) -> Marker:
+    """The marker of a numbering form's match: ``n`` its number, ``whole`` all of it, ``length``
+    where it ends; ValueError when ``n`` is no number. Kept: a contract's numbers repeat."""
+    if style == "dotted":
+        n = "".join(n.split())
+        parts = n.replace("-", ".").split(".")
+        style = f"dotted{len(parts)}"
+        value: int | None = int(parts[-1])
+    elif style == "circled":
+        value = ord(n) - 0x2460 + 1
+    elif style == "bullet":
+        value = None
+    else:
+        value = int(n) if n.isdigit() else cn_to_int(n)
+    if style in ("chapter", "article"):
+        label = whole.strip()
+    elif style in ("cn_paren", "paren"):
+        label = f"({n})"
+    else:
+        label = f"{n})" if style == "half_paren" else n
+    return Marker(style, label, value, length)
 
 
 def is_marker(line: str) -> bool:
@@ -113,7 +120,7 @@ def is_marker(line: str) -> bool:
     return m is not None and m.style != "bullet"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     style: str
     number: str | None
@@ -130,67 +137,96 @@ class _Node:
 def segment(text: Text, *, max_chars: int = MAX_CLAUSE) -> tuple[Clause, ...]:
     """Split clean text into clauses with heading paths and source offsets."""
     t = text.text
-    lines: list[tuple[int, int]] = []  # (start, end) of each non-empty line, in clean text
+    lines = _content_lines(t)
+    return _clauses(text, _nodes(t, lines, _markers(t, lines), max_chars), max_chars)
+
+
+def _content_lines(t: str) -> list[tuple[int, int]]:
+    """(start, end) in ``t`` of each line that is not blank, without its indentation."""
+    lines: list[tuple[int, int]] = []
     pos = 0
     for line in t.split("\n"):
         if line.strip():
-            lead = len(line) - len(line.lstrip(" \t\u3000"))
-            lines.append((pos + lead, pos + len(line)))
+            lines.append((pos + len(line) - len(line.lstrip(" \t\u3000")), pos + len(line)))
         pos += len(line) + 1
+    return lines
 
-    numbered_seen = False
-    signature = False
+
+def _markers(t: str, lines: list[tuple[int, int]]) -> list[Marker | None]:
+    """``parse_marker`` of each line (which has no indentation left to strip)."""
+    starts = _marker_start()
+    return [_parse_marker(t[a:min(b, a + MARKER_WINDOW)]) if t[a] in starts else None for a, b in lines]
+
+
+def _nodes(t: str, lines: list[tuple[int, int]], markers: list[Marker | None], max_chars: int) -> list[_Node]:
+    """The numbered clauses (nested by numbering form), with the lines that follow each; and the
+    lines that stand alone (preamble, signature block)."""
+    numbered_seen = signature = False
     nodes: list[_Node] = []
     stack: list[_Node] = []
-    markers = [parse_marker(t[a:b]) for a, b in lines]
     last_numbered_line = max((i for i, m in enumerate(markers) if m is not None and m.style != "bullet"),
                              default=-1)
     for i, (a, b) in enumerate(lines):
-        line = t[a:b]
         marker = markers[i]
-        if not signature and i > last_numbered_line and numbered_seen and SIGNATURE_START.match(fold(line)):
+        if not signature and i > last_numbered_line and numbered_seen and SIGNATURE_START.match(fold(t[a:b])):
             signature = True
         if marker and not signature:
             numbered_seen = numbered_seen or marker.style != "bullet"
-            styles = [n.style for n in stack]
-            if marker.style in styles:
-                del stack[styles.index(marker.style):]
-            elif stack and _heads_the_finer_list(marker, stack[-1], itertools.islice(markers, i + 1, None)):
-                while stack and _rank(stack[-1].style) > _rank(marker.style):
-                    stack.pop()
-            parent = stack[-1] if stack else None
-            node = _Node(marker.style, marker.number, marker.value, a, b, parent,
-                         _title(line[marker.length:] if marker.style != "bullet" else line))
-            stack.append(node)
-            nodes.append(node)
-            continue
-        cur = nodes[-1] if nodes else None
-        if cur is not None and numbered_seen and not signature:
-            if cur.size is None:
-                cur.size = _squashed_len(t[cur.start:cur.end])
-            grown = cur.size + _squashed_len(t[cur.end:b])  # whitespace is dropped char by char: sizes add
-            attach = grown <= max_chars or "\t" in line
-        else:
-            attach = False
-        if attach:
-            cur.end, cur.size = b, grown
-        else:
-            nodes.append(_Node("signature" if signature else "paragraph", None, None, a, b,
-                               None, _title(line)))
+            nodes.append(_numbered(t, (a, b), marker, stack, markers, i))
+        elif not _attach(t, (a, b), nodes[-1] if nodes else None, numbered_seen and not signature, max_chars):
+            nodes.append(_Node("signature" if signature else "paragraph", None, None, a, b, None, _title(t[a:b])))
+    return nodes
+
+
+def _numbered(t: str, line: tuple[int, int], marker: Marker, stack: list[_Node], markers, i: int) -> _Node:
+    """The node of the numbered line ``i`` (its [start, end)), placed in ``stack`` (the open
+    headings, coarsest first); ``markers``: those of every line."""
+    a, b = line
+    styles = [n.style for n in stack]
+    if marker.style in styles:
+        del stack[styles.index(marker.style):]
+    elif stack and _heads_the_finer_list(marker, stack[-1], itertools.islice(markers, i + 1, None)):
+        while stack and _rank(stack[-1].style) > _rank(marker.style):
+            stack.pop()
+    node = _Node(marker.style, marker.number, marker.value, a, b, stack[-1] if stack else None,
+                 _title(t[a + marker.length:b] if marker.style != "bullet" else t[a:b]))
+    stack.append(node)
+    return node
+
+
+def _attach(t: str, line: tuple[int, int], cur: _Node | None, inside: bool, max_chars: int) -> bool:
+    """Append the line [start, end) to the clause ``cur`` (when ``inside`` the numbered part), if it
+    stays within ``max_chars`` or is a table row; whether it was."""
+    if cur is None or not inside:
+        return False
+    a, b = line
+    if cur.size is None:
+        cur.size = _squashed_len(t[cur.start:cur.end])
+    grown = cur.size + _squashed_len(t[cur.end:b])  # whitespace is dropped char by char: sizes add
+    if grown <= max_chars or "\t" in t[a:b]:
+        cur.end, cur.size = b, grown
+        return True
+    return False
+
+
+def _clauses(text: Text, nodes: list[_Node], max_chars: int) -> tuple[Clause, ...]:
+    """The nodes as clauses, each cut at sentence ends to at most ``max_chars``."""
+    t, offsets = text.text, text.offsets
     clauses: list[Clause] = []
-    blank = Clause(id="", number=None, heading_path=(), text="", start=0, end=0, level=0, style="")
+    blank = Clause(id="", number=None, heading_path=(), text="", start=0, end=0, level=0, style="").__dict__  # its fields
     for node in nodes:
         path = _path(node)
-        level = len(path)
-        pieces = [(node.start, node.end)] if node.size is not None and node.size <= max_chars \
-            else _split(t, node.start, node.end, max_chars)
-        for s, e in pieces:
-            src_start, src_end = text.span(s, e)
-            clauses.append(evolve(
+        # a clause no longer than max_chars with its whitespace is one piece (see _split)
+        short = node.size <= max_chars if node.size is not None else node.end - node.start <= max_chars
+        for s, e in [(node.start, node.end)] if short else _split(t, node.start, node.end, max_chars):
+            clause = object.__new__(Clause)  # evolve(blank, …) without its call: one clause per piece
+            clause.__dict__.update(
                 blank, id=f"c{len(clauses) + 1:03d}", number=node.number, heading_path=path,
-                text=t[s:e], start=src_start, end=src_end, level=level, style=node.style,
-                parent=node.parent.first_id if node.parent else None, category_scores={}))
-            node.first_id = node.first_id or clauses[-1].id
+                text=t[s:e], start=offsets[s], end=offsets[e - 1] + 1,  # text.span(s, e) of a piece never empty
+                level=len(path), style=node.style,
+                parent=node.parent.first_id if node.parent else None, category_scores={})
+            clauses.append(clause)
+            node.first_id = node.first_id or clause.id
     return tuple(clauses)
 
 

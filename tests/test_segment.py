@@ -297,3 +297,16 @@ def test_forms_tried_by_first_character_keep_the_numbering_order():
     for lead, forms in FORMS_BY_LEAD.items():
         assert list(forms) == [f for f in MARKERS if f in forms] and forms, lead
     assert parse_marker("1-2 服务内容").number == "1-2" and parse_marker("２.３.１ 费用").number == "2.3.1"
+
+
+def test_the_fold_table_is_every_character_folded_one_by_one():
+    """fold_table tries only the characters that may fold; it equals folding each of them."""
+    from analyzer.normalize import FOLDED, fold_char, fold_table
+    plain = {o: fold_char(chr(o)) for r in FOLDED for o in r if fold_char(chr(o)) != chr(o)}
+    assert fold_table() == plain and list(fold_table()) == list(plain)
+
+
+def test_offsets_past_the_shared_numbers_are_made_as_before():
+    from analyzer.normalize import SHARED_OFFSETS, joined_offsets
+    parts = [range(3, 7), [9, 11], range(SHARED_OFFSETS - 2, SHARED_OFFSETS + 2), (SHARED_OFFSETS + 5,)]
+    assert joined_offsets(parts) == tuple(o for part in parts for o in part)
