@@ -14,12 +14,13 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .errors import SettingsError
 from .literals import Prefilter, gate
 from .model import Parties, ROLE_CHOICES
-from .normalize import fold, squash
+from .normalize import fold, folding_to, squash
 from .taxonomy import resource_yaml
 
 ROLES = ("甲方", "乙方", "丙方")
@@ -52,7 +53,10 @@ def _label_pattern() -> re.Pattern:
 
 
 # "委托方（甲方）：…", "【受托方】（乙方）：…": the letter in brackets after a role word is the label
-ROLE_IN_BRACKETS = re.compile(r"[【\[]?[\u4e00-\u9fff]{1,6}[】\]]?\s*[(（]\s*([甲乙丙])\s*方\s*[)）](?=\s*[:：])")
+LETTER_IN_BRACKETS = r"[(（]\s*([甲乙丙])\s*方\s*[)）]"
+ROLE_IN_BRACKETS = re.compile(rf"[【\[]?[\u4e00-\u9fff]{{1,6}}[】\]]?\s*{LETTER_IN_BRACKETS}(?=\s*[:：])")
+# a quick search that finds something in every text ROLE_IN_BRACKETS matches in
+MAY_ROLE_IN_BRACKETS = re.compile(LETTER_IN_BRACKETS).search
 NOT_A_NAME = re.compile(r"^(?:\(|（)?(?:以下简称|盖章|签章|签字|公章)|^[_\s.．…【】\[\]—－\-–/]*$")
 # a value that is only a note in brackets says who signs, and is neither a name nor a blank ("乙方：（学员）")
 ONLY_A_NOTE = re.compile(r"^\s*[(（][^()（）_]+[)）]\s*$")
@@ -92,7 +96,7 @@ def labels(lines: list[str]) -> dict[str, str | None]:
     for line in lines:
         if ":" not in line and "：" not in line:
             continue  # every label ends in a colon
-        line = ROLE_IN_BRACKETS.sub(r"\1方", line)
+        line = ROLE_IN_BRACKETS.sub(r"\1方", line) if MAY_ROLE_IN_BRACKETS(line) else line
         for m in pattern.finditer(line):
             role = re.sub(r"\s", "", m.group("role"))
             if ONLY_A_NOTE.match(m.group("value")):
@@ -113,8 +117,9 @@ COLUMN_NAMES = re.compile(r"^\s*(?:单位|公司)?名称\s*[:：]\s*(?P<a>\S*)\s
 
 def columns(lines: list[str]) -> dict[str, str | None]:
     """Names from a two-column heading, by the letters over the columns."""
+    fang = folding_to("方")  # a head holds 方: a line without a character that folds to it is not folded
     for i, line in enumerate(lines[:-1]):
-        head = COLUMN_HEAD.match(fold(line))
+        head = COLUMN_HEAD.match(fold(line)) if any(map(line.__contains__, fang)) else None
         if head and head.group("a") != head.group("b"):
             for below in lines[i + 1:i + 4]:
                 names = COLUMN_NAMES.match(fold(below))
@@ -127,7 +132,8 @@ def columns(lines: list[str]) -> dict[str, str | None]:
 
 DEFINITION = re.compile(r"[(（](?P<inner>[^（()）\n]{0,60}?)[)）]")
 DEFINES = re.compile(r"(?:以下|下文|下|以上)?(?:简称|称为|统称|合称|称)(?:为)?[:：]?")
-QUOTED = re.compile(r"[“\"「『‘']\s*(?P<q>[^”\"」』’'\s]{1,16}?|[A-Za-z][A-Za-z0-9.&\- ]{1,40}?[A-Za-z0-9.])\s*[”\"」』’']")
+QUOTE_OPENS = "“\"「『‘'"
+QUOTED = re.compile(rf"[{QUOTE_OPENS}]\s*(?P<q>[^”\"」』’'\s]{{1,16}}?|[A-Za-z][A-Za-z0-9.&\- ]{{1,40}}?[A-Za-z0-9.])\s*[”\"」』’']")
 BARE = re.compile(r"^(?P<q>[\u4e00-\u9fffA-Za-z]{1,12})")
 # the words of a sentence before the name it speaks of ("本协议为X", "…全资子公司X", "…授权X")
 LEAD = re.compile(r"^.*?(?:是由|由|本协议为|本协议是|协议为|条款是|购买|选择|使用|感谢您|欢迎您与|您与|您和|授权|"
@@ -180,23 +186,28 @@ def full_name(before: str) -> str | None:
     return name
 
 
+def _short_names(inner: str) -> list[str]:
+    """The short names a bracket defines: （以下简称“X”“Y”）, （简称X）, （“X”）."""
+    d = DEFINES.search(inner)
+    if d:
+        rest = inner[d.end():]
+        shorts = [q.group("q") for q in QUOTED.finditer(rest)]
+        if not shorts:
+            bare = BARE.match(rest)
+            shorts = [bare.group("q")] if bare else []
+        return shorts
+    if not inner.strip().startswith(tuple(QUOTE_OPENS)):
+        return []  # QUOTED opens with one
+    q = QUOTED.fullmatch(inner.strip())  # （“我方”）
+    return [q.group("q")] if q else []
+
+
 def definitions(text: str) -> list[tuple[str | None, tuple[str, ...]]]:
     """Every (full name as written or None, short names folded) the text defines, in order."""
     folded = fold(text)
     out = []
     for m in DEFINITION.finditer(folded):
-        inner = m.group("inner")
-        d = DEFINES.search(inner)
-        if d:
-            rest = inner[d.end():]
-            shorts = [q.group("q") for q in QUOTED.finditer(rest)]
-            if not shorts:
-                bare = BARE.match(rest)
-                shorts = [bare.group("q")] if bare else []
-        else:
-            q = QUOTED.fullmatch(inner.strip())  # （“我方”）
-            shorts = [q.group("q")] if q else []
-        shorts = [s for s in shorts if not s.startswith("本") or s in vocabulary()["vendor_self"]]
+        shorts = [s for s in _short_names(m.group("inner")) if not s.startswith("本") or s in vocabulary()["vendor_self"]]
         if shorts:
             start = max(0, m.start() - 60)
             full = full_name(folded[start:m.start()])
@@ -227,12 +238,16 @@ PAYS = (
     re.compile(r"(?P<y>[甲乙])方(?:应|须|需)?(?:按时|及时)?(?:向|给)(?P<x>[甲乙])方(?:支付|付款|缴纳|交纳|打款|汇款)"),
     re.compile(r"(?P<y>[甲乙])方(?:应|须|需)?(?:按时|及时)?(?:支付|缴纳|交纳)[^。；]{0,10}(?:给|予)(?P<x>[甲乙])方"),
     # a fee paid with the payer or the payee named apart from the verb
-    re.compile(rf"(?:(?<=[。；;，,：:)）、\]】\d])|^)(?P<y>[甲乙])方(?![的之])[^。；甲乙的]{{0,24}}(?:支付|缴纳|交纳|付清|结清)"
+    # the letter opens the text or follows a mark or a digit: checked behind the letter, so that the
+    # pattern opens with a character class (searched for fast) and not with a lookbehind
+    re.compile(rf"(?P<y>[甲乙])(?<![^。；;，,：:)）、\]】\d][甲乙])方(?![的之])[^。；甲乙的]{{0,24}}(?:支付|缴纳|交纳|付清|结清)"
                rf"[^。；甲乙]{{0,12}}{FEE}"),
     re.compile(rf"(?:向|给)(?P<x>[甲乙])方(?:支付|缴纳|交纳|付清)[^。；甲乙]{{0,12}}{FEE}"),
 )
 # every phrase with its vote, in the order they are tried
 PHRASES = tuple((1, pat) for pat in PROVIDES) + tuple((2, pat) for pat in PAYS)
+# every phrase names a side by its letter: a text without one holds none
+LETTERED = re.compile("[甲乙]方")
 SERVICE_AFTER = re.compile(r"[^。；，,]{0,4}(?:服务|平台|系统|技术|产品|线路|号码|课程|培训|咨询|软件|网络|通信|电信)")
 
 
@@ -252,7 +267,7 @@ def detect_vendor_role(text: str, votes: Counter | None = None, *,
     first: dict[str, str] = {}
     t = squeezed if squeezed is not None else squash(fold(text))
     seen: set[int] = set()  # one vote per phrase, however many patterns see it
-    for i in phrase_filter().candidates([t])[0]:
+    for i in phrase_filter().candidates([t])[0] if LETTERED.search(t) else ():
         weight, pat = PHRASES[i]
         for m in pat.finditer(t):
             if m.end() in seen:
@@ -274,32 +289,54 @@ def detect_vendor_role(text: str, votes: Counter | None = None, *,
 
 # the reader of a vendor's own terms, in the phrases that name the vendor beside it
 READER = r"(?:您|你|贵司|贵方|贵单位|用户|客户|订户|会员|商户|其注册用户|其用户)(?:[(（][^（()）]{0,20}[)）])?"
+# what a name (in Chinese) never holds
+NOT_IN_NAME = r"，,。；;：:、“”\"《》\s（()）【】［］\[\]"
 # a name: no punctuation, but a place in brackets inside it ("无忧帮帮（深圳）科技有限公司"), in quotes or not
 _NAME = (r"[“\"]?(?P<name>[A-Za-z][A-Za-z0-9.&\-]*(?: [A-Za-z0-9.&\-]+)+"
-         r"|(?:[^，,。；;：:、“”\"《》\s（()）【】［］\[\]]|[(（][\u4e00-\u9fff]{2,4}[)）]){2,40}?)[”\"]?")
-_DEFINED = r"(?:[(（][^（()）]{0,40}[)）])?"
+         rf"|(?:[^{NOT_IN_NAME}]|[(（][\u4e00-\u9fff]{{2,4}}[)）]){{2,40}}?)[”\"]?")
+DEFINED_LENGTH = 40  # the most characters of a definition in brackets after a name
+_DEFINED = rf"(?:[(（][^（()）]{{0,{DEFINED_LENGTH}}}[)）])?"
 # a name starts after punctuation or at a line's start, and may carry its definition in brackets
-NAME_SLOT = rf"(?<![^，,。；;：:、“”\"《》\s（()）【】［］\[\]!！?？]){_NAME}{_DEFINED}"
+NAME_SLOT = rf"(?<![^{NOT_IN_NAME}!！?？]){_NAME}{_DEFINED}"
+# a character in no name, Chinese or Latin (a Latin name may hold a space, a place is in brackets)
+NAME_STOP = re.compile(rf"(?![ (（)）])[{NOT_IN_NAME}]")
+# what may stand between a NAME_SLOT's name and what follows the slot: a closing quote, a
+# definition in brackets and a comma
+NAME_TAIL = 1 + (DEFINED_LENGTH + 2) + 1
 AGREE = r"(?:运营方|运营者|运营商)?(?:已经|已|将)?(?:之间|共同|签署|签订|订立|达成|就)"
 # what follows the name in the phrases that open with it ("X与您…之间", "X为您提供")
 WITH_READER = rf"(?:与|和){READER}{AGREE}"
 FOR_READER = rf"(?:向|为|给){READER}提供"
+# the phrases (compiled when first needed: see provider_phrases)
 NAMED_PROVIDER = (
-    re.compile(rf"{READER}(?:与|和){_NAME}{_DEFINED}{AGREE}"),
-    re.compile(rf"{NAME_SLOT}[，,]?{WITH_READER}"),
-    re.compile(rf"感谢{READER}(?:选择|使用|选用){_NAME}(?:的|为|提供|[，,。])"),
-    re.compile(rf"{NAME_SLOT}{FOR_READER}"),
-    re.compile(rf"(?:购买|使用|选择){_NAME}{_DEFINED}(?:提供|运作|运营)的"),
-    re.compile(rf"由{_NAME}{_DEFINED}(?:负责)?(?:研发|开发)?(?:运营|经营|提供)"),
-    re.compile(rf"双方(?:为|是){_NAME}{_DEFINED}(?:与|和)[^，,。；]{{0,8}}?{READER}"),
-    re.compile(rf"由{_NAME}{_DEFINED}(?:创立|创办|设立)"),
-    re.compile(rf"(?:所有权|经营权|运营权)[^。；]{{0,10}}(?:归|属于){_NAME}{_DEFINED}所有"),
+    rf"{READER}(?:与|和){_NAME}{_DEFINED}{AGREE}",
+    rf"{NAME_SLOT}[，,]?{WITH_READER}",
+    rf"感谢{READER}(?:选择|使用|选用){_NAME}(?:的|为|提供|[，,。])",
+    rf"{NAME_SLOT}{FOR_READER}",
+    rf"(?:购买|使用|选择){_NAME}{_DEFINED}(?:提供|运作|运营)的",
+    rf"由{_NAME}{_DEFINED}(?:负责)?(?:研发|开发)?(?:运营|经营|提供)",
+    rf"双方(?:为|是){_NAME}{_DEFINED}(?:与|和)[^，,。；]{{0,8}}?{READER}",
+    rf"由{_NAME}{_DEFINED}(?:创立|创办|设立)",
+    rf"(?:所有权|经营权|运营权)[^。；]{{0,10}}(?:归|属于){_NAME}{_DEFINED}所有",
 )
-# for each phrase, a quick search that finds something in every text the phrase is in: for a phrase
-# that opens with a name, what follows the name; for the others, the words they need
+# for a phrase that opens with a name, what follows the name
 AFTER_THE_NAME = {NAMED_PROVIDER[1]: WITH_READER, NAMED_PROVIDER[3]: FOR_READER}
-MAY_NAME_PROVIDER = tuple(re.compile(AFTER_THE_NAME[pat]).search if pat in AFTER_THE_NAME else gate(pat)
-                          for pat in NAMED_PROVIDER)
+
+
+@functools.lru_cache(maxsize=1)
+def provider_phrases() -> tuple[tuple[re.Pattern, Callable, re.Pattern | None], ...]:
+    """Each phrase of NAMED_PROVIDER compiled, with a quick search that finds something in every
+    text it matches in (for a phrase that opens with a name, what follows the name; for the others,
+    the words they need) and, for the former, that search's pattern. Compiled once, when first
+    needed (some 10 ms): a contract whose lettered parties are named never needs them."""
+    out = []
+    for source in NAMED_PROVIDER:
+        pattern = re.compile(source)
+        after = re.compile(AFTER_THE_NAME[source]) if source in AFTER_THE_NAME else None
+        out.append((pattern, after.search if after else gate(pattern), after))
+    return tuple(out)
+
+
 NOT_A_SLOT_NAME = re.compile(r"^[的之其该本此各等及与和或并]|^(?:本协议|本条款|双方|对方|他人|第三方)|^[甲乙丙]方$"
                              r"|^(?:服务|协议|条款|产品|软件|系统|内容|信息)$")  # a thing the text defines is no party
 
@@ -322,6 +359,28 @@ def _verbs() -> frozenset[str]:
     return frozenset(w for words in resource_yaml("reading.yaml")["actions"].values() for w in words)
 
 
+def slot_phrases(pattern: re.Pattern, after: re.Pattern, text: str):
+    """``pattern.finditer(text)`` for a phrase that opens with a NAME_SLOT followed by ``after``,
+    searched for only from a little before each place ``after`` is found (searching from every
+    character is slow: the name may be any run of up to 40).
+
+    The same matches: of a match from s whose ``after`` starts at q, the characters in
+    [s + 1, q - NAME_TAIL) are its name's, and no name holds a NAME_STOP; so none starts before
+    the last NAME_STOP ahead of q - NAME_TAIL, for q the first place of ``after`` past the last match."""
+    pos, backwards = 0, None
+    while (following := after.search(text, pos)) is not None:
+        start, limit = pos, following.start() - NAME_TAIL
+        if limit > pos:
+            backwards = backwards or text[::-1]  # the last NAME_STOP before limit is the first one in here
+            stop = NAME_STOP.search(backwards, len(text) - limit, len(text) - pos)
+            start = len(text) - 1 - stop.start() if stop else pos
+        m = pattern.search(text, start)
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 def named_providers(head: str, known: set[str] = frozenset()) -> list[str]:
     """The providers a vendor's own terms name beside their reader ("您与X之间", "X为您提供",
     "由X负责运营"), in order of appearance: names of organisations, names the text defines
@@ -329,8 +388,8 @@ def named_providers(head: str, known: set[str] = frozenset()) -> list[str]:
     v = vocabulary()
     generic_words = set(v["vendor_self"] + v["customer_self"] + v["vendor_roles"] + v["customer_roles"])
     found = []
-    for pat, may in zip(NAMED_PROVIDER, MAY_NAME_PROVIDER):
-        for m in pat.finditer(head) if may(head) else ():
+    for pat, may, after in provider_phrases():
+        for m in slot_phrases(pat, after, head) if after else pat.finditer(head) if may(head) else ():
             name = _slot_name(m.group("name"))
             if (NOT_A_SLOT_NAME.search(name) or PLACEHOLDER.search(name) or "__" in name or name in generic_words
                     or name in _verbs()):
@@ -465,7 +524,7 @@ def bracket_roles(lines: list[str]) -> dict[str, str]:
     """Role words labelled with a letter in brackets ("受托方（乙方）：") → that letter."""
     out = {}
     for line in lines:
-        for m in ROLE_IN_BRACKETS.finditer(line):
+        for m in ROLE_IN_BRACKETS.finditer(line) if MAY_ROLE_IN_BRACKETS(line) else ():
             word = re.sub(r"[【\[\]】\s(（].*", "", m.group(0).lstrip("【["))
             out.setdefault(word, m.group(1) + "方")
     return out
@@ -585,9 +644,9 @@ def _self_references(squeezed: str, role, vendor: _Side, customer: _Side) -> Non
     for word in v["vendor_self"]:
         if word in customer.words:
             continue
-        if role is None or word in v["vendor_only"] or len(re.findall(f"{word}(?:{acts})", squeezed)) >= 2:
+        if role is None or word in v["vendor_only"] or _acts_twice(word, acts, squeezed):
             vendor.add(words=[word])
-    if role is None and len(re.findall(f"{BLANK}(?:{acts})", squeezed)) >= 2:
+    if role is None and _acts_twice(BLANK, acts, squeezed):
         vendor.add(words=[BLANK])  # a template's name left as a blank: "________有权终止…"
     reader = v["customer_self"] + (v["customer_roles"] if role is None else [])
     customer.add(words=[w for w in reader if w not in vendor.words and (role is None or w in ("您", "你"))])
@@ -595,11 +654,20 @@ def _self_references(squeezed: str, role, vendor: _Side, customer: _Side) -> Non
         vendor.add(words=[w for w in v["vendor_roles"] if w not in customer.words])
 
 
+def _acts_twice(word: str, acts: str, squeezed: str) -> bool:
+    """Whether ``word`` is followed twice or more by one of ``acts`` (an alternation of the act words)."""
+    return word in squeezed and len(re.findall(f"{word}(?:{acts})", squeezed)) >= 2  # searched for where it occurs
+
+
 def brand_words(squeezed: str, name: str, known: set[str]) -> list[str]:
     """Short names the text makes act (玉龙传媒有权…) that are drawn from the vendor's name in order
     (北京玉龙腾飞影视传媒有限公司): the text's own name for the vendor, never defined."""
     counts: Counter[str] = Counter()
+    letters = set(name)
     for m in _acts().finditer(squeezed):
+        # a word kept is drawn from the name and ends with the three characters before the act
+        if m.start() < 3 or not letters.issuperset(squeezed[m.start() - 3:m.start()]):
+            continue  # no word kept is counted here, and the kept ones are counted in the same order
         run = RUN_BEFORE.search(squeezed, max(0, m.start() - 8), m.start())
         if run:  # its endings of three characters or more that open with two of the name's
             word = run.group(0)

@@ -285,11 +285,11 @@ def test_the_software_speaking_of_itself_is_the_vendor():
 
 
 def test_a_provider_phrase_is_looked_for_in_every_text_that_holds_it():
-    from analyzer.parties import MAY_NAME_PROVIDER, NAMED_PROVIDER, PHRASES, phrase_filter
+    from analyzer.parties import PHRASES, phrase_filter, provider_phrases
     texts = ["本协议是您与无忧帮帮（深圳）科技有限公司之间订立的协议", "阿里云计算有限公司，与您共同签署",
              "杭州某某网络科技有限公司为您提供服务", "甲方向乙方提供技术服务，乙方应向甲方支付服务费",
              "乙方作为平台的提供商，甲方作为乙方的用户", "甲方租用乙方提供的线路，甲方让乙方使用场地"]
-    for pat, may in zip(NAMED_PROVIDER, MAY_NAME_PROVIDER):
+    for pat, may, _ in provider_phrases():
         assert all(may(t) for t in texts if pat.search(t))
     for t, may in zip(texts, phrase_filter().candidates(texts)):
         assert {i for i, (_, pat) in enumerate(PHRASES) if pat.search(t)} <= set(may)
@@ -300,3 +300,47 @@ def test_vendor_role_is_the_same_with_the_squeezed_text_given():
     from analyzer.normalize import fold, squash
     text = "甲方向乙方支付服务费。\n乙方 向甲方 提供技术服务。"
     assert detect_vendor_role(text, squeezed=squash(fold(text))) == detect_vendor_role(text)
+
+
+SLOT_TEXTS = [
+    "本协议是您与无忧帮帮（深圳）科技有限公司之间订立的协议。阿里云为您提供服务",
+    "“悠哉工作网”（以下简称“悠哉”，域名为youzai.com）与您共同签署本协议",
+    "Apple Digital Services Ltd and Another Long Latin Name Inc 与您之间订立",
+    "前言：\n" + "某" * 45 + "（以下简称“某”。注：见附件）为您提供",
+    "为您提供服务，" * 3 + "由X为您提供；Y和您之间；" + "字" * 300 + "，Z公司为用户提供",
+    "您与我们为您提供的服务之间和您之间，与您之间为您提供",
+    "（" + "名" * 50 + "）与您之间；\"Quoted Co\" （下称“Q”）为您提供",
+]
+
+
+def test_a_phrase_that_opens_with_a_name_is_found_as_a_search_from_every_character_finds_it():
+    import random
+    from analyzer.parties import provider_phrases, slot_phrases
+    rng = random.Random(7)
+    pieces = ["您", "与", "和", "为", "向", "提供", "之间", "共同", "，", "。", "“", "”", "（", "）", "(", ")",
+              "以下简称", "科技有限公司", "Ab", " Cd", "深圳", "\n", " ", "用户", "X"]
+    texts = SLOT_TEXTS + ["".join(rng.choice(pieces) for _ in range(rng.randint(5, 120))) for _ in range(2000)]
+    slotted = [(pat, after) for pat, _, after in provider_phrases() if after is not None]
+    assert slotted
+    for text in texts:
+        for pat, after in slotted:
+            assert [m.span() for m in slot_phrases(pat, after, text)] == [m.span() for m in pat.finditer(text)]
+
+
+def test_a_fee_phrase_opens_the_text_or_follows_a_mark():
+    from analyzer.parties import PAYS
+    fee = PAYS[2]
+    assert fee.match("甲方支付服务费") and fee.search("。乙方应支付服务费") and fee.search("2乙方应支付服务费")
+    assert not fee.search("由甲方支付服务费") and not fee.search("甲甲方支付服务费")
+
+
+def test_a_text_without_a_lettered_side_has_no_provider_phrase():
+    import random
+    from analyzer.parties import LETTERED, PHRASES
+    rng = random.Random(3)
+    pieces = ["甲方", "乙方", "甲", "乙", "方", "向", "为", "给", "提供", "服务", "支付", "服务费", "作为", "提供商",
+              "使用", "让", "应", "。", "，", "1", "的"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(3, 30)))
+        if not LETTERED.search(text):
+            assert not any(pat.search(text) for _, pat in PHRASES), text
