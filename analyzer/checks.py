@@ -7,6 +7,7 @@ removed from the source.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -35,8 +36,7 @@ def _q(text: str, n: int = MAX_QUOTE) -> str:
 
 def amount_mismatch(clauses, parties=None) -> list[DocumentIssue]:
     out = []
-    for c in clauses:
-        t = fold(c.text)
+    for c, t in zip(clauses, folded_texts(clauses)):
         if not MONEY_UNIT.search(t):
             continue  # both patterns need a capital amount, which needs a unit
         for pat in (FIGURE_THEN_CAPITALS, CAPITALS_THEN_FIGURE):
@@ -55,6 +55,16 @@ def amount_mismatch(clauses, parties=None) -> list[DocumentIssue]:
     return out
 
 
+def folded_texts(clauses) -> list[str]:
+    """``fold`` of each clause's text, from one call on the texts joined (as ``align`` folds them:
+    usually kept from there): fold maps each character on its own and keeps the length, so each
+    text's span of the folded whole is its fold."""
+    texts = [c.text for c in clauses]
+    folded = fold("".join(texts))
+    ends = list(itertools.accumulate(map(len, texts)))
+    return [folded[a:b] for a, b in zip([0, *ends], ends)]
+
+
 def party_mismatch(clauses, parties: Parties) -> list[DocumentIssue]:
     out = []
     for role, name in parties.names.items():
@@ -70,8 +80,7 @@ def blank_fields(clauses, parties: Parties) -> list[DocumentIssue]:
     for role, name in parties.names.items():
         if name is None:
             places.append(f"首部{role}名称为空")
-    for c in clauses:
-        t = fold(c.text)
+    for c, t in zip(clauses, folded_texts(clauses)):
         # a blank needs an underscore; fold wrote every wide space as " ": a gap needs " " or a tab
         blank = ("_" in t or "＿" in t) and UNDERSCORES.search(t)
         if blank or (c.style != "signature" and (" " in t or "\t" in t) and GAP.search(t)):

@@ -31,6 +31,9 @@ NO_EARLY_EXIT = re.compile(r"甲方[^。；]{0,10}(?:不得|不能|无权|不可
 
 # renewal rules are rare: the clauses are read for them only when the contract holds their words
 MAY_AUTO_RENEW, MAY_NO_RENEW = gate(AUTO_RENEW), gate(NO_RENEW)
+# a forum is named in few clauses, and FORUM scans slowly (from 向, 由…): a clause is read for it
+# only when it holds the words the pattern needs
+MAY_FORUM = gate(FORUM)
 
 KINDS = {"forum": "争议解决地约定不一致", "renewal": "续约约定相互矛盾", "amount": "合同金额前后不一致",
          "term": "合同期限前后不一致", "refund": "退款约定相互矛盾（同为甲方提前终止，一处退款、一处不退）",
@@ -81,7 +84,7 @@ def in_clauses(clauses, parties: Parties | None = None) -> list[Contradiction]:
     joined = SEPARATOR.join(views)  # no word of a gate holds the separator
     renewals, endings = MAY_AUTO_RENEW(joined), MAY_NO_RENEW(joined)
     for c, v in zip(body, views):
-        for m in FORUM.finditer(v):
+        for m in FORUM.finditer(v) if MAY_FORUM(v) else ():
             key = forum_key(m.group("where"), m.group("kind"))
             if key and key not in forums:
                 forums[key] = (c, _sentence(c, parties, m.start(), m.end()))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import ResourceError
+from .literals import SEPARATOR, gate
 from .model import Clause, Parties, Protection, Terms, TERM_KEYS
 from .rules import SPEC_PROTECTIONS, compile_patterns
 from .score import reading_of
@@ -69,7 +70,25 @@ def missing(clauses: tuple[Clause, ...], protections: tuple[Protection, ...], te
     cats = {k for c in clauses if c.style != "signature" for k in (c.category, *c.categories)}
     return tuple(e.code for e in expected_terms()
                  if not (found & set(e.protections) or any(values.get(k) is not None for k in e.terms)
-                         or cats & set(e.categories) or any(p.search(v) for p in e.patterns for v in views)))
+                         or cats & set(e.categories) or said(e, views)))
+
+
+@functools.lru_cache(maxsize=1)
+def pattern_gates() -> dict[str, tuple[tuple[re.Pattern, ...], tuple]]:
+    """For each packaged expected term, its patterns and the gate of each (see ``literals.gate``)."""
+    return {e.code: (e.patterns, tuple(map(gate, e.patterns))) for e in expected_terms()}
+
+
+def said(e: Expected, views: list[str]) -> bool:
+    """Does a pattern of ``e`` match in one of the views? A pattern is searched for only when the
+    views hold the words it needs (its gate passes them joined): the same answer."""
+    if not e.patterns:
+        return False
+    patterns, gates = pattern_gates().get(e.code, (None, None))
+    if patterns is not e.patterns:  # not a packaged term
+        gates = tuple(map(gate, e.patterns))
+    joined = SEPARATOR.join(views)  # no word of a gate holds the separator
+    return any(may(joined) and any(p.search(v) for v in views) for p, may in zip(e.patterns, gates))
 
 
 def by_code() -> dict[str, Expected]:

@@ -101,14 +101,13 @@ EITHER_PAYS = re.compile(r"违约方|过错方|任何一方|任一方|一方违�
 # with no payer named, the side whose breach opens the sentence pays ("乙方逾期交稿的，每日按…支付违约金")
 BREACHER = re.compile(r"(?P<side>甲方|乙方)[^，,。；]{0,12}?(?:逾期|违约|未按|未能|延迟|迟延|擅自|拖延|无故)")
 FIXED_FINE = re.compile(rf"(?:扣款|罚款|罚金|赔偿){FIGURE}元")
-DIGIT = re.compile(r"\d")
-# these start with a figure or an optional word, and scan slowly: first a search for the words they need
-MAY_RATE, MAY_SMS_RATE, MAY_MIN_SPEND = gate(RATE_PER_MINUTE), gate(SMS_RATE), gate(MIN_SPEND)
-MAY_DISPUTE = (gate(FIGURE_THEN_CAPITALS), gate(CAPITALS_THEN_FIGURE))
-# the patterns read clause by clause that most contracts never match, each with a search for the
-# words it needs: a contract whose clauses hold none of them is not read for it
+# the patterns read clause by clause that most clauses never match, each with a search for the
+# words it needs: a clause that holds none of them is not read for it (see ``live_ids``)
 GATES = {pat: gate(pat) for pat in (*AMOUNT_LABELS, ANNUAL_LABEL, ANNUAL_PRICE, PREPAID, TERM_STRONG, TERM_DATES,
-                                    PENALTY)}
+                                    PENALTY, RATE_PER_MINUTE, RATE_PER_MINUTE_BEFORE, SMS_RATE, MIN_SPEND,
+                                    TERM_WEAK, TERM_AFTER, FIGURE_THEN_CAPITALS, CAPITALS_THEN_FIGURE)}
+# TERM_STRONG and TERM_DATES open with a label: a view without the words of one is read for neither
+MAY_TERM_LABEL = gate(re.compile(TERM_LABEL))
 # how a stated amount ranks as the contract amount, strongest first
 TOTAL, ANNUAL, SUBTOTAL, DISPUTED_FEE = range(4)
 
@@ -217,11 +216,14 @@ def gates_at_once() -> tuple[Prefilter, tuple[re.Pattern, ...]]:
     return Prefilter(patterns), patterns
 
 
-def live_each(views) -> list[frozenset[re.Pattern]]:
-    """For each view, the patterns of GATES that may match in it (every one that does, and
-    maybe more); ``views``: (clause, view text) pairs."""
+def live_ids(views) -> list[frozenset[int]]:
+    """For each view, the ids of the patterns of GATES that may match in it (every one that
+    does, and maybe more); ``views``: (clause, view text) pairs. Told by ids, tested as
+    ``id(pat) in may``: a set lookup of a compiled pattern hashes its whole program each time, an
+    id costs nothing to hash (the patterns live as long as the module)."""
     found, patterns = gates_at_once()
-    return [frozenset(patterns[i] for i in may) for may in found.candidates([v for _, v in views])]
+    ids = [id(pat) for pat in patterns]
+    return [frozenset(ids[i] for i in may) for may in found.candidates([v for _, v in views])]
 
 
 def extract(clauses: tuple[Clause, ...], p: Parties) -> Terms:
@@ -234,37 +236,45 @@ def extract(clauses: tuple[Clause, ...], p: Parties) -> Terms:
             found[key] = round(value, 6)
             evidence[key] = clause.id
 
-    views = [(c, _view(c, p)) for c in clauses]
-    mays = live_each(views)
+    views, mays = _views_to_read(clauses, p)
     weak_term = None
     for (c, v), may in zip(views, mays):
-        if DIGIT.search(v):  # the rates and the minimum spend are written in figures
-            _rates_in(v, c, put)
+        _rates_in(v, c, put, may)
         weak_term = _terms_in(v, c, put, weak_term, may)
     if "term_months" not in found and weak_term:
         put("term_months", weak_term[0], weak_term[1])
     disputed = _amount_in(views, found.get("term_months"), put, mays)
     if disputed:
         evidence["amount_candidates"] = disputed[1].id
-    _prepaid_in([cv for cv, may in zip(views, mays) if PREPAID in may], put)
-    pcts = [pen.pct for (_, v), may in zip(views, mays) if PENALTY in may for pen in penalties(v)
+    _prepaid_in([cv for cv, may in zip(views, mays) if id(PREPAID) in may], put)
+    pcts = [pen.pct for (_, v), may in zip(views, mays) if id(PENALTY) in may for pen in penalties(v)
             if pen.payer in ("customer", "either") and pen.pct is not None]
     if pcts:
         found["penalty_pct_max"] = max(pcts)
     return Terms(**found, amount_candidates=disputed[0] if disputed else (), evidence=evidence)
 
 
-def _rates_in(v: str, c: Clause, put) -> None:
-    """The rate per minute, the SMS rate and the minimum spend (元 a year) in one clause view."""
-    for m in RATE_PER_MINUTE.finditer(v) if MAY_RATE(v) else ():
+def _views_to_read(clauses, p: Parties) -> tuple[list[tuple[Clause, str]], list[frozenset[int]]]:
+    """The (clause, view) pairs that a pattern of GATES may match in, and for each the ids of
+    those patterns (see ``live_ids``): every term is read by a pattern of GATES, so the other
+    views state none."""
+    views = [(c, _view(c, p)) for c in clauses]
+    read = [(cv, may) for cv, may in zip(views, live_ids(views)) if may]
+    return [cv for cv, _ in read], [may for _, may in read]
+
+
+def _rates_in(v: str, c: Clause, put, may) -> None:
+    """The rate per minute, the SMS rate and the minimum spend (元 a year) in one clause view;
+    ``may``: the ids of the patterns of GATES worth running in it (see ``live_ids``)."""
+    for m in RATE_PER_MINUTE.finditer(v) if id(RATE_PER_MINUTE) in may else ():
         seconds = int(m.group("n")) if m.group("n") else 60
         if seconds:
             put("rate_per_minute", float(m.group("num")) * 60 / seconds, c)
-    for m in RATE_PER_MINUTE_BEFORE.finditer(v):
+    for m in RATE_PER_MINUTE_BEFORE.finditer(v) if id(RATE_PER_MINUTE_BEFORE) in may else ():
         put("rate_per_minute", float(m.group("num")), c)
-    for m in SMS_RATE.finditer(v) if MAY_SMS_RATE(v) else ():
+    for m in SMS_RATE.finditer(v) if id(SMS_RATE) in may else ():
         put("sms_rate", float(m.group("num")), c)
-    for m in MIN_SPEND.finditer(v) if MAY_MIN_SPEND(v) else ():
+    for m in MIN_SPEND.finditer(v) if id(MIN_SPEND) in may else ():
         spend = _per_year(m)
         if spend is not None:
             put("minimum_spend", spend, c)
@@ -292,7 +302,8 @@ def _amount_in(views, months: float | None, put, mays) -> tuple[tuple[float, ...
     strongest rank: a total's label, else the price per year times the term, else a subtotal,
     else a fee whose figures disagree (these two not beside a price per year).
     When the amount's figure and capitals disagree it is not put; they are returned with the
-    clause. ``mays``: for each view, the patterns of GATES worth running in it (see ``live_each``)."""
+    clause. ``mays``: for each view, the ids of the patterns of GATES worth running in it (see
+    ``live_ids``)."""
     stated: dict[int, tuple[tuple[float, ...], Clause]] = {}
     for rank, values, c in _stated_amounts(views, mays):
         stated.setdefault(rank, (values, c))
@@ -319,15 +330,15 @@ def _stated_amounts(views, mays):
     labels = ((TOTAL, AMOUNT_LABELS[0]), (SUBTOTAL, AMOUNT_LABELS[1]), (ANNUAL, ANNUAL_LABEL))
     for (c, v), may in zip(views, mays):
         for rank, pat in labels:
-            for m in pat.finditer(v) if pat in may else ():
+            for m in pat.finditer(v) if id(pat) in may else ():
                 values = _amount_at(v, m.end())
                 if values:
                     yield rank, values, c
-        for m in ANNUAL_PRICE.finditer(v) if ANNUAL_PRICE in may else ():
+        for m in ANNUAL_PRICE.finditer(v) if id(ANNUAL_PRICE) in may else ():
             value = _yuan(m.group("num"), m.group("wan"))
             if value:
                 yield ANNUAL, (value,), c
-        for values in _disputed_fees(v) if DIGIT.search(v) else ():
+        for values in _disputed_fees(v, may):
             yield DISPUTED_FEE, values, c
 
 
@@ -347,21 +358,22 @@ def stated_totals(clauses, p: Parties | None):
 def stated_terms(clauses, p: Parties | None):
     """Each term a clause states strongly (期限为N个月, from one date to another), in months:
     (months, clause, start, end) in the clause's view. A limit (最长有效期三年) is no term."""
-    views = [(c, _view(c, p)) for c in clauses]
-    may = live(views, (TERM_STRONG, TERM_DATES))
-    reads = [(pat, read) for pat, read in ((TERM_STRONG, _months), (TERM_DATES, _months_between)) if pat in may]
-    for c, v in views if reads else ():
-        for pat, read in reads:
+    for c in clauses:
+        v = _view(c, p)
+        if not MAY_TERM_LABEL(v):
+            continue
+        for pat, read in ((TERM_STRONG, _months), (TERM_DATES, _months_between)):
             for m in pat.finditer(v):
                 months = read(m)
                 if months and not A_LIMIT.search(v, max(0, m.start() - 6), m.start()):
                     yield months, c, m.start(), m.end()
 
 
-def _disputed_fees(v: str):
-    """The figures and capitals that disagree right after a fee's name."""
-    for pat, may in zip((FIGURE_THEN_CAPITALS, CAPITALS_THEN_FIGURE), MAY_DISPUTE):
-        for m in pat.finditer(v) if may(v) else ():
+def _disputed_fees(v: str, may):
+    """The figures and capitals that disagree right after a fee's name; ``may``: the ids of
+    the patterns of GATES worth running in the view (see ``live_ids``)."""
+    for pat in (FIGURE_THEN_CAPITALS, CAPITALS_THEN_FIGURE):
+        for m in pat.finditer(v) if id(pat) in may else ():
             values = _figure_and_capitals(m)
             if len(values) == 2 and FEE_BEFORE.search(v[max(0, m.start() - 8):m.start()]):
                 yield values
@@ -419,17 +431,17 @@ def _yuan(num: str, wan: str | None) -> float:
 def _terms_in(v: str, c: Clause, put, weak_term, may):
     """The contract's term in one clause view: a strong statement is put at once, the first weak
     one is kept for when no clause states the term strongly."""
-    for m in TERM_STRONG.finditer(v) if TERM_STRONG in may else ():
+    for m in TERM_STRONG.finditer(v) if id(TERM_STRONG) in may else ():
         months = _months(m)
         if months:
             put("term_months", months, c)
-    for m in TERM_DATES.finditer(v) if TERM_DATES in may else ():
+    for m in TERM_DATES.finditer(v) if id(TERM_DATES) in may else ():
         months = _months_between(m)
         if months:
             put("term_months", months, c)
     if weak_term is None:
         for pat in (TERM_WEAK, TERM_AFTER):
-            m = pat.search(v)
+            m = pat.search(v) if id(pat) in may else None
             months = _months(m) if m else None
             if months:
                 return months, c

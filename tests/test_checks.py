@@ -103,3 +103,12 @@ def test_a_blank_is_a_run_of_underscores_half_or_full_width():
                         ("账号_名称", False)):
         found = blank_fields(numbered(("c1", None, "paragraph", None, text)), named)
         assert [i.code for i in found] == (["blank_fields"] if blank else []), text
+
+
+def test_the_clauses_folded_together_are_each_clause_folded():
+    from analyzer.checks import folded_texts
+    from analyzer.normalize import fold
+    texts = ["一、合同總金額：５０００元（伍仟圓整）", "", "二、⾒證人　　　簽字＿＿", "3. plain text", "（４）ＡＢＣ"]
+    clauses = [Clause(f"c{i}", None, (), t, 0, len(t), 0, "paragraph") for i, t in enumerate(texts)]
+    assert folded_texts(clauses) == [fold(t) for t in texts]
+    assert folded_texts([]) == []
