@@ -275,7 +275,7 @@ class Aligner:
         squashed = squash_folded_all(texts)
         kw, head = self._keyword_signals(squashed, headings)
         cut = self.tokenizer_.words_each(squashed)
-        tfidf = self._per_category(self._exemplar_similarity(cut))
+        tfidf = self._per_category(self.exemplar_similarity(cut))
         fuzzy = self._fuzzy_signal(cut)
         return (KEYWORD_WEIGHT * kw + TFIDF_WEIGHT * np.clip(tfidf * 2, 0, 1)
                 + FUZZ_WEIGHT * fuzzy + HEADING_WEIGHT * head)
@@ -387,7 +387,7 @@ class Aligner:
         rows, cols, vals = self._tfidf_entries(cut)
         return csr_matrix((vals, (rows, cols)), shape=(len(cut), len(self.vocabulary_)))
 
-    def _exemplar_similarity(self, cut: list[list[str]]) -> np.ndarray:
+    def exemplar_similarity(self, cut: list[list[str]]) -> np.ndarray:
         """Cosine similarity of each token list's TF-IDF vector to every exemplar row:
         ``tfidf(cut) @ exemplars_``, summed over the pairs of non-zero entries only (a term is in
         two or three exemplars, not in all of them)."""

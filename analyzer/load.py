@@ -277,7 +277,7 @@ def _looks_utf16(data: bytes) -> bool:
     return max(zeros_even, zeros_odd) > len(sample) // 6
 
 
-def _readable(text: str) -> bool:
+def readable_text(text: str) -> bool:
     """Most characters of a contract are Hanzi, letters, digits, punctuation and spaces."""
     if not text:
         return False
@@ -296,7 +296,7 @@ def _read_text(data: bytes, source: str) -> tuple[str, str, dict]:
                          "save it as UTF-8 text, .docx or .pdf")
     if not text.replace("\x00", "").strip():
         raise InputError(source, "contains no text", "check that it is the contract and not an empty export")
-    if not _readable(text.replace("\x00", "")):
+    if not readable_text(text.replace("\x00", "")):
         raise InputError(source, "does not look like text (binary content)",
                          "pass the contract as .txt, .docx or .pdf")
     meta: dict = {"encoding": enc}

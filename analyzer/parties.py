@@ -436,7 +436,7 @@ BUSINESS = re.compile(r"(?:科技|信息|技术|网络|通信|通讯|咨询|服�
 GENERIC = ("中国", "中华", "国际", "全球", "亚洲", "华夏", "东方")
 
 
-def _core_name(full: str, folded_text: str) -> str | None:
+def core_name(full: str, folded_text: str) -> str | None:
     """The trade name a text calls the company by, when it does: 江西互动网络科技有限公司 → 互动网络.
 
     The place is taken off the front and business words off the end, one at a time; the
@@ -503,7 +503,7 @@ def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
     standing = list(STANDING_NAME.finditer(folded)) if vendor.names or customer.names else []
     vendor_name = _best_name(vendor.names, text, standing)
     if vendor_name:
-        vendor.add(words=[_core_name(squash(fold(vendor_name)), folded)])
+        vendor.add(words=[core_name(squash(fold(vendor_name)), folded)])
         vendor.add(words=brand_words(squeezed, squash(fold(vendor_name)), vendor.words | customer.words))
     if not evidence:
         evidence = f"the provider is named beside its reader: {vendor_name}" if vendor_name else "no provider found"

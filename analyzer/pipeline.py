@@ -45,7 +45,7 @@ def fitted_aligner(workers: int = 1):
     folder = cache_dir()
     if folder is None:  # ANALYZER_CACHE_DIR=off: nothing kept on disk
         return a.fit(load_taxonomy())
-    path = folder / f"aligner-{_aligner_key()}.npz"
+    path = folder / f"aligner-{aligner_key()}.npz"
     try:
         return a.load_fitted(path)
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
@@ -59,7 +59,7 @@ def fitted_aligner(workers: int = 1):
     return a
 
 
-def _aligner_key() -> str:
+def aligner_key() -> str:
     import hashlib
     from importlib import metadata, resources
     h = hashlib.sha256()

@@ -84,7 +84,7 @@ def test_fitted_tfidf_equals_scikit_learn():
     cut = [fresh.tokenizer_.words(c.text) for c in clauses] + [[]]
     assert np.allclose(fresh.tfidf(cut).toarray(), fresh.word_vectorizer_.transform(cut).toarray())
     want = (fresh.word_vectorizer_.transform(cut) @ fresh.word_exemplars_.T).toarray()
-    assert np.allclose(fresh._exemplar_similarity(cut), want)
+    assert np.allclose(fresh.exemplar_similarity(cut), want)
 
 
 def test_a_stored_fit_scores_exactly_like_a_fresh_one(tmp_path):
@@ -101,7 +101,7 @@ def test_a_stored_fit_scores_exactly_like_a_fresh_one(tmp_path):
 def test_a_damaged_stored_fit_is_fitted_again(tmp_path, monkeypatch):
     from analyzer import pipeline
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    stored = tmp_path / "analyzer" / f"aligner-{pipeline._aligner_key()}.npz"
+    stored = tmp_path / "analyzer" / f"aligner-{pipeline.aligner_key()}.npz"
     stored.parent.mkdir(parents=True)
     stored.write_bytes(b"PK\x03\x04 not really a zip")
     a = pipeline.fitted_aligner()

@@ -134,6 +134,6 @@ def test_size_limit(tmp_path):
 @given(st.text(alphabet=st.sampled_from(["合", "a", " ", "\n", "\r", "\t", "\x00", "\x07", "\x1f", "\ue000", "\uf8ff",
                                          "\ufffd", "\uf900"]), min_size=1, max_size=200))
 def test_text_is_unreadable_when_over_two_percent_is_control_or_private_use(text):
-    from analyzer.load import _readable
+    from analyzer.load import readable_text
     bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\n\r\t") or 0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd")
-    assert _readable(text) is (bad / len(text) < 0.02)
+    assert readable_text(text) is (bad / len(text) < 0.02)

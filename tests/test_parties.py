@@ -87,9 +87,9 @@ def test_provider_called_by_its_trade_name():
     ("北京星河科技有限公司", "星河只出现一次。", None),  # the text must use it
 ])
 def test_core_name(full, text, core):
-    from analyzer.parties import _core_name
+    from analyzer.parties import core_name
     from analyzer.normalize import fold
-    assert _core_name(full, fold(text)) == core
+    assert core_name(full, fold(text)) == core
 
 
 def test_vendor_named_only_as_the_holder_of_its_bank_account():
