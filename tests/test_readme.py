@@ -81,6 +81,7 @@ def test_benchmark_command_runs(tmp_path):
     figures = json.loads(saved.read_text(encoding="utf-8"))
     assert [run["n"] for run in figures["runs"]] == [12, 24]
     assert figures["growth"]["n_ratio"] == 2 and figures["compare_samples_s"] > 0
+    assert figures["one_file_analyze"]["median_s"] > 0 and figures["help_startup_s"] > 0
     for run in figures["runs"]:
         assert run["ratio_analyze_to_jieba"] > 0 and run["batch_jobs2_per_s"] > 0 and run["peak_mb_batch"] > 0
 
