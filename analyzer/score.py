@@ -185,13 +185,15 @@ def _hits(candidates, r: Reading, ctx: Context):
     """(rule, its hits in the clause's sentences) for the first rule of each code that fires.
     A trigger pattern that finds nothing in the clause finds nothing in its sentences (trigger
     patterns do not look beyond what they match, see ``rules``), so a sentence is tried with
-    only the patterns that match the clause."""
+    only the patterns that match the clause. A clause of one sentence is the sentence: its
+    patterns are tried in it directly (searching the clause first would search it twice)."""
     done: set[str] = set()
     text = r.view.text
+    single = len(r.sentences) == 1 and r.sentences[0].text == text
     for rule, patterns in candidates:
         if rule.code in done:
             continue
-        live = [p for p in patterns if p.search(text)] if patterns else patterns
+        live = patterns if single or not patterns else [p for p in patterns if p.search(text)]
         if not (live or rule.when):
             continue
         hits = [(s.start, s.end, h) for s in r.sentences for h in [fire(rule, live, s, ctx)] if h]
