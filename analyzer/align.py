@@ -31,6 +31,7 @@ from .taxonomy import UNCLASSIFIED, Taxonomy
 
 KEYWORD_WEIGHT, TFIDF_WEIGHT, FUZZ_WEIGHT, HEADING_WEIGHT = 0.55, 0.25, 0.10, 0.10
 SCALED_BELOW, HALF_MARGIN = 1e7, 1e-6  # see ``rounded``
+SQUASH_GAP = "\x00"  # between the texts ``squash_folded_all`` squashes at once: not a space
 
 
 def _unigrams_bigrams(tokens: list[str]) -> list[str]:
@@ -46,11 +47,13 @@ def squash_folded(text: str) -> str:
 
 
 def squash_folded_all(texts: list[str]) -> list[str]:
-    """``squash_folded`` of each text, folded together in one call: ``fold`` maps each character on its
-    own and keeps the length, so each text's span of the folded whole is its fold."""
-    folded = fold("".join(texts))
-    ends = list(itertools.accumulate(map(len, texts)))
-    return ["".join(folded[a:b].split()) for a, b in zip([0] + ends, ends)]
+    """``squash_folded`` of each text, folded and squashed together in one go: ``fold`` maps each
+    character on its own, and ``SQUASH_GAP`` (which it keeps, and no space run takes) marks where
+    a text ends. One by one where a text holds the gap or a character that folds to it."""
+    squashed = "".join(fold(SQUASH_GAP.join(texts)).split()).split(SQUASH_GAP)
+    if len(squashed) == len(texts) and fold(SQUASH_GAP) == SQUASH_GAP:
+        return squashed
+    return list(map(squash_folded, texts))
 
 
 def rounded(values: np.ndarray, digits: int) -> list[float]:
@@ -103,18 +106,16 @@ class KeywordIndex:
     250 keyword characters."""
 
     def __init__(self, groups: list[tuple[str, ...]]):
-        words = sorted({w for g in groups for w in g if w})
-        self.index_ = {w: i for i, w in enumerate(words)}
-        self.membership_ = np.zeros((len(words), len(groups)))
-        for k, g in enumerate(groups):
-            for w in g:
-                if w:
-                    self.membership_[self.index_[w], k] += 1.0
+        # each time a group lists a word is an entry of its own: a word listed twice counts twice
+        entries = sorted((w, k) for k, g in enumerate(groups) for w in g if w)
+        words = [w for w, _ in entries]
+        self.groups_ = len(groups)
+        self.group_ = np.array([k for _, k in entries], dtype=np.int64)  # each entry's group
         chars = sorted({ord(c) for w in words for c in w})
         # int64, as the codes are read straight into the int64 array ``occurrences`` works on
         self.table_ = _char_table({c: i for i, c in enumerate(chars, 1)}).astype(np.int64)
         self.spelled_ = np.zeros((len(words), max(map(len, words), default=1)), dtype=np.int64)
-        for i, w in enumerate(words):  # each word's codes, 0 past its end
+        for i, w in enumerate(words):  # each entry's codes, 0 past its end
             self.spelled_[i, :len(w)] = self.table_[[ord(c) for c in w]]
         self._index_starts(len(chars) + 1)
 
@@ -133,7 +134,8 @@ class KeywordIndex:
         self.start_at_ = np.cumsum(self.starts_) - self.starts_
 
     def occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(text indexes, word indexes) of every occurrence of every word, overlapping ones too."""
+        """(text indexes, entry indexes) of every occurrence of every entry's word, overlapping
+        ones too."""
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
         bounds = np.cumsum(lengths) - lengths  # where each text starts
         n = int(lengths.sum()) - 1 if texts else 0
@@ -152,13 +154,13 @@ class KeywordIndex:
         return np.searchsorted(bounds, at[hit], side="right") - 1, word[hit]
 
     def counts(self, texts: list[str]) -> np.ndarray:
-        found = np.zeros((len(texts), len(self.index_)), dtype=bool)
-        found[self.occurrences(texts)] = True
-        rows, words = np.nonzero(found)  # each (text, word) once, in order (cheaper than np.unique)
-        out = np.zeros((len(texts), self.membership_.shape[1]))
-        # the word's groups gain its membership
-        np.add.at(out, rows, self.membership_[words])
-        return out
+        """Texts × groups: each group's entries found in each text, each counted once."""
+        rows, entries = self.occurrences(texts)
+        size = max(len(self.group_), 1)  # no entry: nothing found, and no division by zero
+        found = np.unique(rows * size + entries)  # each (text, entry) once
+        cells = found // size * self.groups_ + self.group_[found % size]  # its (text, group)
+        n = len(texts)
+        return np.bincount(cells, minlength=n * self.groups_).reshape(n, self.groups_).astype(float)
 
 
 class FuzzyAlphabet:
@@ -335,8 +337,9 @@ class Aligner:
         self.unigrams_ = {t: j for t, j in vocab.items() if " " not in t}
         pairs = sorted((self.unigrams_[a] * size + self.unigrams_[b], j)
                        for t, j in vocab.items() if " " in t for a, b in [t.split(" ")])
-        self.bigram_keys_ = np.array([k for k, _ in pairs], dtype=np.int64)
-        self.bigram_cols_ = np.array([j for _, j in pairs], dtype=np.int64)
+        # a last key past every pair's (and its column, never read) ends the search of any pair
+        self.bigram_keys_ = np.array([k for k, _ in pairs] + [size * size], dtype=np.int64)
+        self.bigram_cols_ = np.array([j for _, j in pairs] + [-1], dtype=np.int64)
         # the exemplar matrix by term, compressed: term t's weights are at term_starts_[t] onwards
         terms, exemplars = np.nonzero(self.exemplars_)
         self.term_exemplars_, self.term_weights_ = exemplars, self.exemplars_[terms, exemplars]
@@ -368,9 +371,8 @@ class Aligner:
         a, b = ids[:-1], ids[1:]
         pair = (row[:-1] == row[1:]) & (a >= 0) & (b >= 0)
         keys = a[pair] * size + b[pair]
-        at = np.searchsorted(self.bigram_keys_, keys)
-        found = at < self.bigram_keys_.size
-        found[found] = self.bigram_keys_[at[found]] == keys[found]
+        at = np.searchsorted(self.bigram_keys_, keys)  # never past the last key
+        found = self.bigram_keys_[at] == keys
         known = ids >= 0
         codes = np.concatenate([row[known] * size + ids[known], row[:-1][pair][found] * size + self.bigram_cols_[at[found]]])
         codes, counts = np.unique(codes, return_counts=True)

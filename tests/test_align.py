@@ -187,7 +187,7 @@ def test_words_are_the_cut_tokens_that_carry_meaning(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet="甲乙 \t\n\u3000ＡＢ１２⾒見臺灣，,.ab_①", max_size=12), max_size=6))
+@given(st.lists(st.text(alphabet="甲乙 \t\n\u3000ＡＢ１２⾒見臺灣，,.ab_①\x00", max_size=12), max_size=6))
 def test_texts_squashed_together_are_each_squashed(texts):
     from analyzer.align import squash_folded, squash_folded_all
     assert squash_folded_all(texts) == [squash_folded(t) for t in texts]
