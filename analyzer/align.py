@@ -26,12 +26,11 @@ import numpy as np
 
 from .literals import code_points, from_code_points
 from .model import Clause, evolve
-from .normalize import fold
+from .normalize import fold, fold_each
 from .taxonomy import UNCLASSIFIED, Taxonomy
 
 KEYWORD_WEIGHT, TFIDF_WEIGHT, FUZZ_WEIGHT, HEADING_WEIGHT = 0.55, 0.25, 0.10, 0.10
 SCALED_BELOW, HALF_MARGIN = 1e7, 1e-6  # see ``rounded``
-SQUASH_GAP = "\x00"  # between the texts ``squash_folded_all`` squashes at once: not a space
 
 
 def _unigrams_bigrams(tokens: list[str]) -> list[str]:
@@ -47,13 +46,8 @@ def squash_folded(text: str) -> str:
 
 
 def squash_folded_all(texts: list[str]) -> list[str]:
-    """``squash_folded`` of each text, folded and squashed together in one go: ``fold`` maps each
-    character on its own, and ``SQUASH_GAP`` (which it keeps, and no space run takes) marks where
-    a text ends. One by one where a text holds the gap or a character that folds to it."""
-    squashed = "".join(fold(SQUASH_GAP.join(texts)).split()).split(SQUASH_GAP)
-    if len(squashed) == len(texts) and fold(SQUASH_GAP) == SQUASH_GAP:
-        return squashed
-    return list(map(squash_folded, texts))
+    """``squash_folded`` of each text, the texts folded together (``fold_each``)."""
+    return ["".join(t.split()) for t in fold_each(texts)]
 
 
 def rounded(values: np.ndarray, digits: int) -> list[float]:

@@ -7,14 +7,13 @@ removed from the source.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 import unicodedata
 from collections import defaultdict
 
 from .contradictions import DOCUMENT_KINDS, Contradiction, in_clauses
 from .model import Clause, DocumentIssue, Parties
-from .normalize import Text, fold
+from .normalize import Text, fold_each
 from .numerals import CAPITALS_THEN_FIGURE, FIGURE_THEN_CAPITALS, parse_amount
 from .segment import parse_marker
 
@@ -56,13 +55,8 @@ def amount_mismatch(clauses, parties=None) -> list[DocumentIssue]:
 
 
 def folded_texts(clauses) -> list[str]:
-    """``fold`` of each clause's text, from one call on the texts joined (as ``align`` folds them:
-    usually kept from there): fold maps each character on its own and keeps the length, so each
-    text's span of the folded whole is its fold."""
-    texts = [c.text for c in clauses]
-    folded = fold("".join(texts))
-    ends = list(itertools.accumulate(map(len, texts)))
-    return [folded[a:b] for a, b in zip([0, *ends], ends)]
+    """``fold`` of each clause's text (see ``normalize.fold_each``)."""
+    return fold_each([c.text for c in clauses])
 
 
 def party_mismatch(clauses, parties: Parties) -> list[DocumentIssue]:

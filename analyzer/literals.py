@@ -35,8 +35,9 @@ def code_points(text: str) -> np.ndarray:
 
 
 def from_code_points(points: np.ndarray) -> str:
-    """The text whose characters are ``points`` (four-byte code points)."""
-    return points.astype("<u4", copy=False).tobytes().decode("utf-32-le")
+    """The text whose characters are ``points`` (four-byte code points; lone surrogates kept, as
+    ``code_points`` reads them)."""
+    return points.astype("<u4", copy=False).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 class SearchAlphabet:

@@ -7,9 +7,9 @@ width-normalised copy of the same length for matching.
 """
 from __future__ import annotations
 
-import array
 import bisect
 import functools
+import itertools
 import re
 import sys
 import unicodedata
@@ -17,6 +17,10 @@ from importlib import resources
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
+
+from .literals import from_code_points
 
 PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–]?\s*\d{1,4}\s*[-—–]?|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?"
@@ -121,17 +125,11 @@ def _suspects(ranges, suspect) -> list[int]:
     ``suspect`` holds true for."""
     out: list[int] = []
     for r in ranges:
-        chars = characters(r.start, r.stop)
+        chars = from_code_points(np.arange(r.start, r.stop))
         for i in range(0, len(chars), RUN):
             if suspect(chars[i:i + RUN]):
                 out.extend(r[i:i + RUN])
     return out
-
-
-def characters(start: int, stop: int) -> str:
-    """The characters of code points [start, stop) as one string, made without a string for each."""
-    codes = array.array("I", range(start, stop))  # four bytes each: C's unsigned int wherever CPython runs
-    return codes.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be", "surrogatepass")
 
 
 @functools.lru_cache(maxsize=1)
@@ -223,6 +221,15 @@ def fold(text: str) -> str:
     """Full-width to half-width, compatibility forms to plain ones and traditional characters to
     simplified ones; same length as the input."""
     return fold_uncached(text)
+
+
+def fold_each(texts: list[str]) -> list[str]:
+    """``fold`` of each text, from one call on the texts joined: fold maps each character on its
+    own and keeps the length, so each text's span of the folded whole is its fold. The aligner
+    and the checks fold a contract's clauses this way: the second finds the fold kept."""
+    folded = fold("".join(texts))
+    ends = list(itertools.accumulate(map(len, texts)))
+    return [folded[a:b] for a, b in zip([0, *ends], ends)]
 
 
 def fold_uncached(text: str) -> str:
