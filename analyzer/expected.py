@@ -28,6 +28,10 @@ class Expected:
     terms: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     patterns: tuple[re.Pattern, ...] = ()
+    @functools.cached_property
+    def gates(self) -> tuple:
+        """For each pattern, a quick search for the words it needs (``literals.gate``)."""
+        return tuple(map(gate, self.patterns))
 
 
 KEYS = {"label", "ask", "protections", "terms", "categories", "patterns"}
@@ -73,22 +77,13 @@ def missing(clauses: tuple[Clause, ...], protections: tuple[Protection, ...], te
                          or cats & set(e.categories) or said(e, views)))
 
 
-@functools.lru_cache(maxsize=1)
-def pattern_gates() -> dict[str, tuple[tuple[re.Pattern, ...], tuple]]:
-    """For each packaged expected term, its patterns and the gate of each (see ``literals.gate``)."""
-    return {e.code: (e.patterns, tuple(map(gate, e.patterns))) for e in expected_terms()}
-
-
 def said(e: Expected, views: list[str]) -> bool:
     """Does a pattern of ``e`` match in one of the views? A pattern is searched for only when the
     views hold the words it needs (its gate passes them joined): the same answer."""
     if not e.patterns:
         return False
-    patterns, gates = pattern_gates().get(e.code, (None, None))
-    if patterns is not e.patterns:  # not a packaged term
-        gates = tuple(map(gate, e.patterns))
     joined = SEPARATOR.join(views)  # no word of a gate holds the separator
-    return any(may(joined) and any(p.search(v) for v in views) for p, may in zip(e.patterns, gates))
+    return any(may(joined) and any(p.search(v) for v in views) for p, may in zip(e.patterns, e.gates))
 
 
 def by_code() -> dict[str, Expected]:
