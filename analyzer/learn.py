@@ -221,10 +221,17 @@ class Model:
     platt: np.ndarray  # codes × 2
     about: Mapping[str, object] = field(default_factory=dict)
 
+    @functools.cached_property
+    def by_term(self) -> np.ndarray:
+        """The coefficients as terms × codes, each term's row in one place."""
+        return np.ascontiguousarray(self.coef.T)
+
     def confidence(self, docs: list[tuple[str, list[str]]]) -> np.ndarray:
         """Documents, each (text, act tokens), × codes."""
         doc, term, val = self.vocabulary.rows(docs)
-        parts = np.take(self.coef, term, axis=1)  # codes × (document, term) pairs; take gathers faster than [:, term]
+        # codes × (document, term) pairs: whole rows of the terms-by-codes copy gathered (a term's
+        # coefficients side by side), laid back out as codes × pairs for the same sums as before
+        parts = np.ascontiguousarray(self.by_term.take(term, axis=0).T)
         parts *= val
         scores = np.zeros((len(self.codes), len(docs)))
         starts = np.flatnonzero(np.diff(doc, prepend=-1))  # doc is sorted: where each document's pairs begin
