@@ -1,10 +1,8 @@
 """Find many literal words in many texts at once, and use them to skip regular expressions
 that cannot match.
 
-``LiteralIndex`` runs one Aho–Corasick pass (pyahocorasick) over the texts joined and reports
-every occurrence of every word, overlapping ones included. The automaton looks a character up
-in a list of each state's next characters, so the texts are first spelled in an alphabet of its
-own (``SearchAlphabet``) where every character is found early in the first state's list. ``required(pattern)`` reads a
+``LiteralIndex`` runs one Aho–Corasick pass (ahocorasick-rs) over each text and reports every
+occurrence of every word, overlapping ones included. ``required(pattern)`` reads a
 compiled pattern's syntax tree for words one of which every match must contain (the
 "prefilter" of a regular-expression engine); ``Prefilter`` combines the two: for each text, the
 patterns that may match it. It never leaves out a pattern that matches: a pattern whose
@@ -13,15 +11,15 @@ is a candidate for every text.
 """
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 from collections import Counter
 
+import ahocorasick_rs
 import numpy as np
 
 try:  # Python 3.11 moved the parser; 3.10 has it at the top level
-    from re import _constants as _c, _parser as _sre_parse
+    from re import _constants as _c
+    from re import _parser as _sre_parse
 except ImportError:  # pragma: no cover
     import sre_constants as _c
     import sre_parse as _sre_parse
@@ -40,84 +38,69 @@ def from_code_points(points: np.ndarray) -> str:
     return points.astype("<u4", copy=False).tobytes().decode("utf-32-le", "surrogatepass")
 
 
-class SearchAlphabet:
-    """Stand-in characters for finding a fixed list of words: each character of the words gets
-    one of its own, every other character one shared ``OTHER`` (no word holds it, so no match
-    changes). The stand-ins lie past U+FFFF: a text spelled in them is stored four bytes a
-    character, which the automaton reads without a copy. ``ranked`` is the word characters, the
-    ones the words use most first."""
-
-    BASE = 0x10000
-    OTHER, NEVER = chr(BASE), chr(BASE + 1)  # NEVER is in no spelled text
-
-    def __init__(self, words):
-        uses = Counter(c for w in words for c in w)
-        self.ranked = sorted(uses, key=lambda c: (-uses[c], c))
-        codes = {ord(c): k for k, c in enumerate(self.ranked, self.BASE + 2)}
-        # past the highest word character: ``take`` with mode="clip" sends higher ones to the last entry
-        self.table = np.full(max(codes, default=0) + 2, self.BASE, dtype="<u4")
-        self.table[list(codes)] = list(codes.values())
-
-    def spell(self, text: str) -> str:
-        """The text in stand-in characters, one for one (offsets stay the same)."""
-        return from_code_points(self.table.take(code_points(text), mode="clip"))
-
-
 class LiteralIndex:
-    """Every occurrence of a fixed list of words in a list of texts (words with a newline are not
-    allowed: texts are joined with one).
-
-    The automaton also holds, ahead of the words, one unmatchable word for each stand-in
-    character (itself, then ``NEVER``), ``OTHER`` first and the characters the words use most
-    next: the first state then lists every character, the common ones early. These words never
-    occur and the automaton reports every occurrence of every word it holds, so what it reports
-    is the same."""
+    """Every occurrence of a fixed list of words in texts, overlapping ones too, each text read
+    in one pass of an Aho–Corasick automaton (ahocorasick-rs). A word or a text holding a lone
+    surrogate (which has no UTF-8 form, so the automaton cannot read it) is compared one by one."""
 
     def __init__(self, words):
-        import ahocorasick
         self.words = tuple(words)
-        if any(not w or SEPARATOR in w for w in self.words):
-            raise ValueError("words must be non-empty and hold no newline")
-        self.alphabet = SearchAlphabet(self.words)
-        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        if self.words:
-            self._add_words(self.alphabet)
-            self._automaton.make_automaton()
-
-    def _add_words(self, alphabet: SearchAlphabet) -> None:
-        never = alphabet.NEVER
-        self._automaton.add_word(alphabet.OTHER + never, -1)
-        for c in alphabet.ranked:
-            self._automaton.add_word(alphabet.spell(c) + never, -1)
-        for i, w in enumerate(self.words):
-            self._automaton.add_word(alphabet.spell(w), i)
+        if not all(self.words):
+            raise ValueError("words must be non-empty")
+        self._plain = [i for i, w in enumerate(self.words) if not _holds_surrogate(w)]
+        self._odd = [i for i, w in enumerate(self.words) if _holds_surrogate(w)]
+        self._automaton = ahocorasick_rs.AhoCorasick([self.words[i] for i in self._plain]) if self._plain else None
 
     def words_in(self, text: str) -> set[int]:
         """Indexes of the words that occur in one text."""
-        return self.words_in_each([text])[0]
+        return {w for w, _ in self._occurrences(text)}
 
     def words_in_each(self, texts: list[str]) -> list[set[int]]:
         """For each text, the indexes of the words that occur in it."""
-        if not self.words or not texts:
-            return [set() for _ in texts]
-        spelled, search = self.alphabet.spell(SEPARATOR.join(texts)), self._automaton.iter
-        out, at = [], 0
-        for text in texts:
-            end = at + len(text)
-            out.append({w for _, w in search(spelled, at, end)} if end > at else set())
-            at = end + 1
-        return out
+        if self._odd or self._automaton is None:
+            return [self.words_in(t) for t in texts]
+        search, plain = self._automaton.find_matches_as_indexes, self._plain
+        try:
+            return [{plain[i] for i, _, _ in search(t, overlapping=True)} if t else set() for t in texts]
+        except UnicodeEncodeError:  # a text holds a lone surrogate
+            return [self.words_in(t) for t in texts]
 
     def find(self, texts: list[str]) -> tuple[list[int], list[int]]:
-        """(text indexes, word indexes) of every occurrence, in the order of their ends."""
-        if not self.words or not texts:
-            return [], []
-        starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        """(text indexes, word indexes) of every occurrence, text by text, each text's in the order
+        of their ends."""
         rows, ids = [], []
-        for end, w in self._automaton.iter(self.alphabet.spell(SEPARATOR.join(texts))):
-            rows.append(bisect.bisect_right(starts, end) - 1)
-            ids.append(w)
+        for row, text in enumerate(texts):
+            for w, _ in sorted(self._occurrences(text), key=lambda m: m[1]):
+                rows.append(row)
+                ids.append(w)
         return rows, ids
+
+    def _occurrences(self, text: str) -> list[tuple[int, int]]:
+        """(word index, end) of every occurrence in one text."""
+        out = []
+        if self._automaton is not None and text:
+            if _holds_surrogate(text):
+                out = [(i, k + len(self.words[i])) for i in self._plain for k in _starts(text, self.words[i])]
+            else:
+                out = [(self._plain[i], end) for i, _, end in self._automaton.find_matches_as_indexes(text, overlapping=True)]
+        return out + [(i, k + len(self.words[i])) for i in self._odd for k in _starts(text, self.words[i])]
+
+
+def _holds_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _starts(text: str, word: str) -> list[int]:
+    """Where ``word`` starts in ``text``, overlapping places too."""
+    out, k = [], text.find(word)
+    while k >= 0:
+        out.append(k)
+        k = text.find(word, k + 1)
+    return out
 
 
 def required(pattern: re.Pattern) -> tuple[frozenset[str], ...]:

@@ -35,7 +35,18 @@ def test_every_occurrence_is_found_overlapping_ones_too():
                   for k in range(len(t)) if t.startswith(w, k))
     assert got == want
     with pytest.raises(ValueError):
-        LiteralIndex(["a\nb"])
+        LiteralIndex(["违约", ""])
+
+
+def test_lone_surrogates_in_words_and_texts_are_found_as_written():
+    words = ["\udc00终止", "终止", "约金", "\ud800"]
+    index = LiteralIndex(words)
+    texts = ["\udc00终止", "甲方\ud800违约金", "终止\ud800\ud800", ""]
+    want = [{i for i, w in enumerate(words) if w in t} for t in texts]
+    assert index.words_in_each(texts) == want == [index.words_in(t) for t in texts]
+    rows, ids = index.find(texts)
+    assert sorted(zip(rows, ids)) == sorted((r, i) for r, t in enumerate(texts) for i, w in enumerate(words)
+                                            for k in range(len(t)) if t.startswith(w, k))
 
 
 _ATOMS = st.sampled_from(["甲方", "乙方", "退还", "不", "终止", "违约金", "[^。]", "[甲乙]", ".", r"\d", "。"])
