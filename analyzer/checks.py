@@ -106,34 +106,71 @@ SEQUENCED = {"chapter", "article", "cn", "cn_paren", "paren", "arabic", "half_pa
 
 
 def numbering_anomaly(clauses, parties=None) -> list[DocumentIssue]:
+    """Numbers out of order, repeated or skipped within a list. A list that goes on from where
+    the list of its form under the previous heading stopped (第四条 opening 第二章 after 第三条,
+    items 3–5 under 二、 after 1–2 under 一、) is numbered through, as laws and many contracts are."""
     groups: dict[tuple, list[Clause]] = defaultdict(list)
     by_id = {c.id: c for c in clauses}
+    values = {c.id: _value(c) for c in clauses if c.number}
     for c in clauses:
         # the later pieces of a long clause split in two do not start with its number: _value is None
         if c.number and (c.style in SEQUENCED or c.style.startswith("dotted")):
             groups[(c.parent, c.style)].append(c)
+    before = _last_of_form_before(clauses, values)
     problems = []
     for (parent, style), group in groups.items():
         up = by_id.get(parent) if style.startswith("dotted") else None  # the clause a dotted list is under
         pv = _value(up) if up is not None else None
         same_family = up is not None and (up.style == "arabic" or up.style.startswith("dotted"))
-        prev = None
+        prev = before.get(group[0].id) if style in SEQUENCED else None
+        if prev is not None and values[group[0].id] != prev + 1:
+            prev = None  # not numbered through: the list is judged on its own
+        disorder = _order_problems(group, prev, values)
         for c in group:
-            v = _value(c)
-            if v is None:
-                continue
-            problem = _order_problem(prev, v)
-            if problem:
-                problems.append(f"{c.label} {problem}")
-            if up is not None:
-                prefix = int(DOTS.split(c.number)[-2])
-                if pv is not None and same_family and prefix != pv:
-                    problems.append(f"{c.label} 与上级条款 {up.number} 的编号不符")
-            prev = v
+            if c.id in disorder:
+                problems.append(f"{c.label} {disorder[c.id]}")
+            if pv is not None and same_family and values[c.id] is not None and int(DOTS.split(c.number)[-2]) != pv:
+                problems.append(f"{c.label} 与上级条款 {up.number} 的编号不符")
     if not problems:
         return []
     more = f"等 {len(problems)} 处" if len(problems) > 4 else ""
     return [DocumentIssue("numbering_anomaly", "条款编号异常：" + "；".join(problems[:4]) + more)]
+
+
+def _last_of_form_before(clauses, values: dict[str, int | None]) -> dict[str, int]:
+    """For each clause that opens its list (the first of its form under its parent), the number
+    of the last clause of that form under another parent before it, if any."""
+    last: dict[str, tuple[str | None, int]] = {}  # form → (its parent, its number)
+    seen: set[tuple] = set()
+    out = {}
+    for c in clauses:
+        v = values.get(c.id)
+        if v is None or c.style not in SEQUENCED:
+            continue
+        if (c.parent, c.style) not in seen:
+            seen.add((c.parent, c.style))
+            if c.style in last and last[c.style][0] != c.parent:
+                out[c.id] = last[c.style][1]
+        last[c.style] = (c.parent, v)
+    return out
+
+
+def _order_problems(group: list[Clause], prev: int | None, values) -> dict[str, str]:
+    """What is wrong with the number of each clause of one list that is out of order (by clause
+    id); ``prev``: the number the list goes on from (None: it should start at 1). A list that
+    starts over at 1 once is two lists (an annex, or items under a heading that carries no
+    number); more often, something is amiss."""
+    found = []
+    for c in group:
+        v = values[c.id]
+        if v is None:
+            continue
+        problem = _order_problem(prev, v)
+        if problem:
+            found.append((c, problem, v == 1 and prev is not None and prev > 1))
+        prev = v
+    restarts = sum(restart for _, _, restart in found)
+    return {c.id: problem for c, problem, restart in found if not (restart and restarts == 1)}
 
 
 def _order_problem(prev: int | None, v: int) -> str | None:

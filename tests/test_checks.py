@@ -85,6 +85,27 @@ def test_numbering_anomaly_names_each_break_in_a_list():
     assert numbering_anomaly(numbered(*ordered)) == []
 
 
+def test_articles_numbered_through_the_chapters_are_in_order():
+    from analyzer.checks import numbering_anomaly
+    rows = [("h1", "第一章", "chapter", None, "第一章 总则"), ("a1", "第一条", "article", "h1", "第一条 定义。"),
+            ("a2", "第二条", "article", "h1", "第二条 范围。"), ("h2", "第二章", "chapter", None, "第二章 费用"),
+            ("a3", "第三条", "article", "h2", "第三条 付款。"), ("a4", "第四条", "article", "h2", "第四条 发票。")]
+    assert numbering_anomaly(numbered(*rows)) == []
+    rows[4:] = [("a3", "第五条", "article", "h2", "第五条 付款。"), ("a4", "第六条", "article", "h2", "第六条 发票。")]
+    issue, = numbering_anomaly(numbered(*rows))
+    assert issue.message == "条款编号异常：第五条 前缺少第 1 项"
+
+
+def test_a_list_that_starts_over_once_is_two_lists():
+    from analyzer.checks import numbering_anomaly
+    once = [("c1", "1", "arabic", None, "1. 服务。"), ("c2", "2", "arabic", None, "2. 费用。"),
+            ("c3", "1", "arabic", None, "1. 附件说明。"), ("c4", "2", "arabic", None, "2. 附件费用。")]
+    assert numbering_anomaly(numbered(*once)) == []
+    twice = once + [("c5", "1", "arabic", None, "1. 补充。"), ("c6", "1", "arabic", None, "1. 又一项。")]
+    issue, = numbering_anomaly(numbered(*twice))
+    assert issue.message == "条款编号异常：1 排在 2 之后，顺序错乱；1 排在 2 之后，顺序错乱；1 编号重复"
+
+
 def test_numbering_anomaly_checks_a_dotted_number_against_its_parent():
     from analyzer.checks import numbering_anomaly
     rows = [("c1", "1", "arabic", None, "1. 服务。"), ("c2", "2", "arabic", None, "2. 费用。"),
