@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from .model import Clause, Parties, evolve
-from .normalize import fold
+from .normalize import fold, fold_each
 from .parties import generic
 from .taxonomy import resource_yaml
 
@@ -88,10 +88,10 @@ def view(text: str, parties: Parties | None = None) -> View:
     return _view(text, _roles_of(parties))
 
 
-def _view(text: str, roles: _Roles | None) -> View:
-    """The view of ``text``: its folded text, the party words of that text without whitespace
-    (start, end, role word) and the view text they make."""
-    folded = fold(text)
+def _view(text: str, roles: _Roles | None, folded: str | None = None) -> View:
+    """The view of ``text``: its folded text (``folded`` when the caller has it), the party
+    words of that text without whitespace (start, end, role word) and the view text they make."""
+    folded = fold(text) if folded is None else folded
     s = folded if _SPACES.search(folded) is None else "".join(folded.split())  # str.split's whitespace is \s
     words = tuple(_role_words(s, roles)) if roles is not None else ()
     if not words:
@@ -415,8 +415,8 @@ def read(text: str, parties: Parties | None = None) -> Reading:
     return _read(text, _roles_of(parties))
 
 
-def _read(text: str, roles: _Roles | None) -> Reading:
-    v = _view(text, roles)
+def _read(text: str, roles: _Roles | None, folded: str | None = None) -> Reading:
+    v = _view(text, roles, folded)
     lex = lexicon()
     sentences = tuple([Sentence(m.start(), m.end(), t, read_sentence(t, lex))
                        for m in SENTENCES.finditer(v.text) for t in (m.group(0),)])
@@ -430,8 +430,9 @@ def read_all(clauses: tuple[Clause, ...], parties: Parties) -> tuple[Clause, ...
     by_id: dict[str, Clause] = {}
     items: dict[str, Callable[[Reading], Reading] | None] = {}  # clause id → how its list's items read
     roles = _roles_of(parties)
-    for c in clauses:
-        r = _read(c.text, roles)
+    # folded together: the aligner and the checks fold the same clauses so, and find the fold kept
+    for c, folded in zip(clauses, fold_each([c.text for c in clauses])):
+        r = _read(c.text, roles, folded)
         parent = by_id.get(c.parent) if c.parent else None
         if parent is not None:
             if parent.id not in items:
