@@ -7,6 +7,7 @@ removed from the source.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -117,15 +118,13 @@ def numbering_anomaly(clauses, parties=None) -> list[DocumentIssue]:
         if c.number and (c.style in SEQUENCED or c.style.startswith("dotted")):
             groups[(c.parent, c.style)].append(c)
     before = _last_of_form_before(clauses, values)
+    preceding = {c.id: p.text for p, c in itertools.pairwise(clauses)}
     problems = []
     for (parent, style), group in groups.items():
         up = by_id.get(parent) if style.startswith("dotted") else None  # the clause a dotted list is under
         pv = _value(up) if up is not None else None
         same_family = up is not None and (up.style == "arabic" or up.style.startswith("dotted"))
-        prev = before.get(group[0].id) if style in SEQUENCED else None
-        if prev is not None and values[group[0].id] != prev + 1:
-            prev = None  # not numbered through: the list is judged on its own
-        disorder = _order_problems(group, prev, values)
+        disorder = _order_problems(group, _goes_on_from(group[0], values, before, preceding), values)
         for c in group:
             if c.id in disorder:
                 problems.append(f"{c.label} {disorder[c.id]}")
@@ -153,6 +152,30 @@ def _last_of_form_before(clauses, values: dict[str, int | None]) -> dict[str, in
                 out[c.id] = last[c.style][1]
         last[c.style] = (c.parent, v)
     return out
+
+
+def _goes_on_from(first: Clause, values, before: dict[str, int], preceding: dict[str, str]) -> int | None:
+    """The number a list that opens with ``first`` goes on from: the last of its form under the
+    previous heading when it is numbered through, 1 when item 1 opens inside the line before it;
+    None when it should start at 1."""
+    v, last = values[first.id], before.get(first.id) if first.style in SEQUENCED else None
+    if last is not None and v == last + 1:
+        return last
+    return 1 if v == 2 and _opens_inline(preceding.get(first.id), first.style) else None
+
+
+# where an item may open inside a line: after a colon or the end of a sentence ("按如下方式处理：1.甲方…")
+INLINE_ITEM = re.compile(r"[:：。；;]\s*")
+
+
+def _opens_inline(text: str | None, style: str) -> bool:
+    """Does ``text`` hold item 1 of the numbering form ``style`` inside a line? Then a list of
+    that form right after it that starts at 2 goes on from it."""
+    for m in INLINE_ITEM.finditer(text or ""):
+        marker = parse_marker(text[m.end():])
+        if marker is not None and marker.style == style and marker.value == 1:
+            return True
+    return False
 
 
 def _order_problems(group: list[Clause], prev: int | None, values) -> dict[str, str]:

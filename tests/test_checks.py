@@ -106,6 +106,17 @@ def test_a_list_that_starts_over_once_is_two_lists():
     assert issue.message == "条款编号异常：1 排在 2 之后，顺序错乱；1 排在 2 之后，顺序错乱；1 编号重复"
 
 
+def test_an_item_that_opens_inside_the_line_before_its_list_is_item_1():
+    from analyzer.checks import numbering_anomaly
+    lead = "（一）提前退租的，按如下方式处理：1.甲方违约的，双倍返还押金。"
+    rows = [("p1", "(一)", "cn_paren", None, lead), ("c2", "2", "arabic", "p1", "2.乙方违约的，押金不退。"),
+            ("c3", "3", "arabic", "p1", "3.其他情形协商处理。")]
+    assert numbering_anomaly(numbered(*rows)) == []
+    rows[0] = ("p1", "(一)", "cn_paren", None, "（一）提前退租的，按如下方式处理。")
+    issue, = numbering_anomaly(numbered(*rows))
+    assert issue.message == "条款编号异常：2 前缺少第 1 项"
+
+
 def test_numbering_anomaly_checks_a_dotted_number_against_its_parent():
     from analyzer.checks import numbering_anomaly
     rows = [("c1", "1", "arabic", None, "1. 服务。"), ("c2", "2", "arabic", None, "2. 费用。"),
