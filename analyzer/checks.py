@@ -182,18 +182,30 @@ def _order_problems(group: list[Clause], prev: int | None, values) -> dict[str, 
     """What is wrong with the number of each clause of one list that is out of order (by clause
     id); ``prev``: the number the list goes on from (None: it should start at 1). A list that
     starts over at 1 once is two lists (an annex, or items under a heading that carries no
-    number); more often, something is amiss."""
-    found = []
+    number); more often, something is amiss. In a bilingual contract an item and its translation
+    carry one number."""
+    found, before = [], None
     for c in group:
         v = values[c.id]
         if v is None:
             continue
+        if v == prev and before is not None and _latin(_first_line(c)) != _latin(_first_line(before)):
+            continue  # the same item in the other language: a bilingual contract numbers both
         problem = _order_problem(prev, v)
         if problem:
             found.append((c, problem, v == 1 and prev is not None and prev > 1))
-        prev = v
+        prev, before = v, c
     restarts = sum(restart for _, _, restart in found)
     return {c.id: problem for c, problem, restart in found if not (restart and restarts == 1)}
+
+
+def _first_line(c: Clause) -> str:
+    return c.text.split("\n", 1)[0]
+
+
+def _latin(text: str) -> bool:
+    """Is the text written mostly in Latin letters (more of them than Chinese characters)?"""
+    return sum(map(len, LATIN.findall(text))) > sum(map(len, HAN.findall(text)))
 
 
 def _order_problem(prev: int | None, v: int) -> str | None:

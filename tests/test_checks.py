@@ -117,6 +117,16 @@ def test_an_item_that_opens_inside_the_line_before_its_list_is_item_1():
     assert issue.message == "条款编号异常：2 前缺少第 1 项"
 
 
+def test_an_item_and_its_translation_share_a_number():
+    from analyzer.checks import numbering_anomaly
+    rows = [("c1", "1", "arabic", None, "1. 服务项目及费用"), ("c2", "1", "arabic", None, "1. Service items and fees\n委托方申请留学。"),
+            ("c3", "2", "arabic", None, "2. 退款"), ("c4", "2", "arabic", None, "2. Refund\n受托方不能保证录取。")]
+    assert numbering_anomaly(numbered(*rows)) == []
+    rows[3] = ("c4", "2", "arabic", None, "2. 退款的例外\n受托方不能保证录取。")
+    issue, = numbering_anomaly(numbered(*rows))
+    assert issue.message == "条款编号异常：2 编号重复"
+
+
 def test_numbering_anomaly_checks_a_dotted_number_against_its_parent():
     from analyzer.checks import numbering_anomaly
     rows = [("c1", "1", "arabic", None, "1. 服务。"), ("c2", "2", "arabic", None, "2. 费用。"),
