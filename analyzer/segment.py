@@ -31,8 +31,9 @@ MARKERS: tuple[tuple[str, re.Pattern], ...] = (
     # number), followed by a space or a word that is not a unit ("10-12个工作日" is a range)
     ("dotted", re.compile(r"^(?P<n>\d{1,2}(?:-\d{1,2})+)(?=[ \t\u4e00-\u9fffA-Za-z(])"
                           r"(?![个日天月年元万小时分秒次周号点倍期])")),
-    # a figure after "." or "," is a decimal or thousands ("1.5", "1,000"); after "、" it opens the item
-    ("arabic", re.compile(r"^(?P<n>\d{1,3})\s*(?:、|[.,](?![\d%元万]))")),
+    # a figure after "." or "," is a decimal or thousands ("1.5", "1,000"); after "、" it opens the
+    # item; a number right before a heading in brackets is one too ("3【推广规则】")
+    ("arabic", re.compile(r"^(?P<n>\d{1,3})\s*(?:、|[.,](?![\d%元万])|(?=【))")),
     ("half_paren", re.compile(r"^(?P<n>\d{1,3})\)")),
     ("circled", re.compile(r"^(?P<n>[\u2460-\u2473])")),
     ("bullet", re.compile(r"^(?P<n>[●•◆■▪◇□○·])")),
