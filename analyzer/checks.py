@@ -180,23 +180,29 @@ def _opens_inline(text: str | None, style: str) -> bool:
 
 def _order_problems(group: list[Clause], prev: int | None, values) -> dict[str, str]:
     """What is wrong with the number of each clause of one list that is out of order (by clause
-    id); ``prev``: the number the list goes on from (None: it should start at 1). A list that
-    starts over at 1 once is two lists (an annex, or items under a heading that carries no
-    number); more often, something is amiss. In a bilingual contract an item and its translation
-    carry one number."""
-    found, before = [], None
+    id); ``prev``: the number the list goes on from (None: it should start at 1).
+
+    A list may hold a list of the same form, flattened (1, 2, then 1–7 under 2, then 3): where the
+    numbers start over at 1 and later go on from where they left off, that was a list in an item.
+    A list that starts over at 1 once and never goes back is two lists (an annex, or items under
+    a heading that carries no number); more often, something is amiss. In a bilingual contract
+    an item and its translation carry one number."""
+    found, before, outer, nested = [], None, [], set()
     for c in group:
         v = values[c.id]
-        if v is None:
-            continue
-        if v == prev and before is not None and _latin(_first_line(c)) != _latin(_first_line(before)):
-            continue  # the same item in the other language: a bilingual contract numbers both
+        if v is None or (v == prev and before is not None and _latin(_first_line(c)) != _latin(_first_line(before))):
+            continue  # no number read, or the same item in the other language
+        if outer and prev is not None and v == outer[-1][0] + 1 and v not in (prev, prev + 1):
+            prev, opened = outer.pop()  # back in the list the last one was nested in
+            nested.add(opened)
         problem = _order_problem(prev, v)
+        if v == 1 and prev is not None and prev > 1:
+            outer.append((prev, c.id))
         if problem:
-            found.append((c, problem, v == 1 and prev is not None and prev > 1))
+            found.append((c.id, problem))
         prev, before = v, c
-    restarts = sum(restart for _, _, restart in found)
-    return {c.id: problem for c, problem, restart in found if not (restart and restarts == 1)}
+    restarts = {opened for _, opened in outer}  # the lists that start over and never go back
+    return {i: problem for i, problem in found if i not in nested and not (i in restarts and len(restarts) == 1)}
 
 
 def _first_line(c: Clause) -> str:

@@ -127,6 +127,16 @@ def test_an_item_and_its_translation_share_a_number():
     assert issue.message == "条款编号异常：2 编号重复"
 
 
+def test_a_list_flattened_into_an_item_of_its_own_form_is_in_order():
+    from analyzer.checks import numbering_anomaly
+
+    def rows(*numbers):
+        return [(f"c{k}", str(n), "arabic", None, f"{n}. 第{k}项。") for k, n in enumerate(numbers)]
+    assert numbering_anomaly(numbered(*rows(1, 2, 1, 2, 3, 4, 3, 4))) == []  # 1–4 under 2, then 3
+    issue, = numbering_anomaly(numbered(*rows(1, 2, 1, 2, 3, 3, 1, 5)))
+    assert issue.message == "条款编号异常：1 排在 2 之后，顺序错乱；3 编号重复；1 排在 3 之后，顺序错乱；5 之前跳过了编号"
+
+
 def test_numbering_anomaly_checks_a_dotted_number_against_its_parent():
     from analyzer.checks import numbering_anomaly
     rows = [("c1", "1", "arabic", None, "1. 服务。"), ("c2", "2", "arabic", None, "2. 费用。"),
