@@ -73,7 +73,7 @@ def party_mismatch(clauses, parties: Parties) -> list[DocumentIssue]:
 def blank_fields(clauses, parties: Parties) -> list[DocumentIssue]:
     places = []
     for role, name in parties.names.items():
-        if name is None:
+        if name is None and role not in parties.kinds:  # "乙方：委托服务旅客" names a kind of party: not blank
             places.append(f"首部{role}名称为空")
     for c, t in zip(clauses, folded_texts(clauses)):
         # a blank needs an underscore; fold wrote every wide space as " ": a gap needs " " or a tab

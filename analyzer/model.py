@@ -120,6 +120,7 @@ class Parties:
     customer_words: tuple[str, ...] = ()
     definitions: tuple[tuple[str, ...], ...] = ()
     addresses_reader: bool = False  # the text speaks to the customer as 您: the vendor's own terms
+    kinds: Mapping[str, str] = field(default_factory=dict)  # role label → the kind of party the heading names instead of a name
 
     @property
     def vendor(self) -> str | None:

@@ -67,13 +67,18 @@ NAME_END = re.compile(r"\s{2,}|[(（](?:以下|下称|简称)|\s*[(（](?:盖章
 def _clean_name(value: str) -> str | None:
     """The name in a label's value, as written; None when the value is blank or only says what
     kind of party it is ("委托服务旅客")."""
-    v = fold(value).strip(" \t:：")
-    v = v.strip("【】[] \t")
-    v = NAME_END.split(v)[0].strip(" 【】[]")
-    v = re.sub(r"\s+", " ", v)
+    v = _name_part(value)
     if not v or NOT_A_NAME.match(v) or len(v) > 60 or (_generic_noun().search(v) and not _org().search(v)):
         return None
     return value_from_fold(value, v)
+
+
+def _name_part(value: str) -> str:
+    """A label's value folded, up to where the name ends (a note in brackets, the next label)."""
+    v = fold(value).strip(" \t:：")
+    v = v.strip("【】[] \t")
+    v = NAME_END.split(v)[0].strip(" 【】[]")
+    return re.sub(r"\s+", " ", v)
 
 
 @functools.lru_cache(maxsize=1)
@@ -92,21 +97,37 @@ def labels(lines: list[str]) -> dict[str, str | None]:
     """Role label → the name after it, the first filled one of each role (also from a heading
     laid out in two columns)."""
     found: dict[str, str | None] = {}
+    for role, value in _label_values(lines):
+        if not found.get(role):
+            found[role] = _clean_name(value)
+    for role, name in columns(lines).items():
+        if not found.get(role):
+            found[role] = name
+    return found
+
+
+def kinds(lines: list[str]) -> dict[str, str]:
+    """Role label → the kind of party written after it instead of a name ("乙方：委托服务旅客"),
+    for the labels that name none: such a label is not blank."""
+    found: dict[str, str] = {}
+    for role, value in _label_values(lines):
+        v = _name_part(value)
+        if v and _clean_name(value) is None and not NOT_A_NAME.match(v):
+            found.setdefault(role, v)
+    return found
+
+
+def _label_values(lines: list[str]):
+    """(role, value) of each role label in the lines, in order; a value that is only a note in
+    brackets is left out."""
     pattern = _label_pattern()
     for line in lines:
         if ":" not in line and "：" not in line:
             continue  # every label ends in a colon
         line = ROLE_IN_BRACKETS.sub(r"\1方", line) if MAY_ROLE_IN_BRACKETS(line) else line
         for m in pattern.finditer(line):
-            role = re.sub(r"\s", "", m.group("role"))
-            if ONLY_A_NOTE.match(m.group("value")):
-                continue
-            if not found.get(role):
-                found[role] = _clean_name(m.group("value"))
-    for role, name in columns(lines).items():
-        if not found.get(role):
-            found[role] = name
-    return found
+            if not ONLY_A_NOTE.match(m.group("value")):
+                yield re.sub(r"\s", "", m.group("role")), m.group("value")
 
 
 # a heading in two columns: "定作方（甲方）   承揽方（乙方）" over "单位名称:…   单位名称:…"
@@ -512,7 +533,7 @@ def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
         names=names, signature_names=signature, vendor_role=role, customer_role=customer.role,
         role_evidence=evidence, vendor_name=vendor_name, customer_name=_best_name(customer.names, text, standing),
         vendor_words=_words(vendor.words - customer.words), customer_words=_words(customer.words),
-        definitions=tuple(((f,) if f else ()) + s for f, s in defs))
+        definitions=tuple(((f,) if f else ()) + s for f, s in defs), kinds=kinds(head))
 
 
 def parties(text: str, clauses, *, vendor_role: str | None = None) -> Parties:

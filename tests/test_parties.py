@@ -254,6 +254,7 @@ def test_a_label_that_says_what_kind_of_party_signs_is_no_name():
             "一、甲方为乙方提供行李快递服务。\n")
     p = _parties(text)
     assert p.vendor == "北京青禾地面服务有限公司" and p.customer is None
+    assert p.kinds == {"乙方": "委托服务旅客"}  # what the label names instead: it is not blank
 
 
 def test_a_note_in_brackets_is_neither_a_name_nor_a_blank():
