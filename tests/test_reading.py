@@ -4,6 +4,7 @@ Every text here is written for the test (the vendor is 服务商/平台, the cus
 idiom family the rules must cover, the direction cases, and clauses that carry two flags.
 """
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from analyzer.measures import Context
 from analyzer.model import Parties
@@ -201,6 +202,19 @@ def test_view_without_whitespace_maps_back_to_the_clause():
     assert v.text == "".join(text.replace("\u3000", " ").split())
     assert all(text[v.index[i]] == ch or ch in ("甲", "乙", "方") for i, ch in enumerate(v.text))
     assert v.span(0, len(v.text)) == (0, text.rindex("务") + 1)
+
+
+# every whitespace character, and unprintable ones that are not whitespace
+_SPACES_AND_MORE = "".join(chr(o) for o in range(0x3100) if chr(o).isspace()) + "\x00\x07\u200b\u00ad\ufeff"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="暂停服务终止费用abc12。，" + _SPACES_AND_MORE, max_size=40))
+def test_the_view_drops_exactly_the_whitespace(text):
+    from analyzer.normalize import fold
+    v = view(text)
+    assert v.text == "".join(fold(text).split())
+    assert [fold(text)[i] for i in v.index] == list(v.text)
 
 
 def test_the_index_of_a_view_is_worked_out_once_and_travels_with_it():
