@@ -38,6 +38,36 @@ def from_code_points(points: np.ndarray) -> str:
     return points.astype("<u4", copy=False).tobytes().decode("utf-32-le", "surrogatepass")
 
 
+class WordFinder:
+    """The occurrences of fixed words one after another, each the longest word that starts
+    leftmost (what ``finditer`` of the words' alternation, longest first, finds), from an
+    Aho–Corasick automaton: built in microseconds, where compiling that alternation of a contract's
+    party words takes a millisecond. A text holding a lone surrogate (which the automaton cannot
+    read) is searched with the alternation, compiled when first needed."""
+
+    def __init__(self, words):
+        self.words = tuple(words)
+        if not all(self.words):
+            raise ValueError("words must be non-empty")
+        plain = self.words and not any(map(_holds_surrogate, self.words))
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            self.words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest) if plain else None
+        self._alternation: re.Pattern | None = None
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, word) of each occurrence, in order."""
+        if self._automaton is not None:
+            try:
+                return [(a, b, self.words[i]) for i, a, b in self._automaton.find_matches_as_indexes(text)]
+            except UnicodeEncodeError:
+                pass
+        if not self.words:
+            return []
+        if self._alternation is None:
+            self._alternation = re.compile("|".join(map(re.escape, sorted(self.words, key=len, reverse=True))))
+        return [(m.start(), m.end(), m.group()) for m in self._alternation.finditer(text)]
+
+
 class LiteralIndex:
     """Every occurrence of a fixed list of words in texts, overlapping ones too, each text read
     in one pass of an Aho–Corasick automaton (ahocorasick-rs). A word or a text holding a lone

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
+from .literals import WordFinder
 from .model import Clause, Parties, evolve
 from .normalize import fold, fold_each
 from .parties import generic
@@ -59,10 +60,10 @@ class View:
 
 
 class _Roles(NamedTuple):
-    """The party words of one contract: one pattern of them, longest first; the role word
+    """The party words of one contract: a finder of them, longest first; the role word
     each is written as; the characters after which each is part of another word (用户名)."""
 
-    pattern: re.Pattern
+    words: WordFinder
     role_of: dict[str, str]
     bound: dict[str, str]
 
@@ -73,7 +74,7 @@ def _roles(vendor_words: tuple[str, ...], customer_words: tuple[str, ...]) -> _R
     to.update({w: "乙方" for w in vendor_words})
     compounds = lexicon().compounds
     bound = {w: compounds.get(w, "") + compounds.get(w[-1], "") for w in to}
-    return _Roles(re.compile("|".join(map(re.escape, sorted(to, key=len, reverse=True)))), to, bound)
+    return _Roles(WordFinder(to), to, bound)
 
 
 def _roles_of(parties: Parties | None) -> _Roles | None:
@@ -145,9 +146,7 @@ def _role_words(s: str, roles: _Roles) -> list[tuple[int, int, str]]:
     out = []
     role_of, bound, n = roles.role_of, roles.bound, len(s)
     taken = 0  # where the last party word found, quotes included, ends
-    for m in roles.pattern.finditer(s):
-        w = m.group()
-        start, end = m.span()
+    for start, end, w in roles.words.find(s):
         quoted = start > taken and s[start - 1] in QUOTES
         if quoted:
             start -= 1

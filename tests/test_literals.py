@@ -106,3 +106,16 @@ def test_the_words_in_each_text_are_those_it_holds():
     assert index.words_in_each(texts) == want
     assert [index.words_in(t) for t in texts] == want
     assert LiteralIndex([]).words_in_each(texts) == [set() for _ in texts]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="甲乙方代表用户名", min_size=1, max_size=4), min_size=1, max_size=8, unique=True),
+       st.text(alphabet="甲乙方代表用户名，\ud800", max_size=30))
+def test_the_word_finder_finds_what_the_alternation_longest_first_finds(words, text):
+    from analyzer.literals import WordFinder
+    alternation = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+    want = [(m.start(), m.end(), m.group()) for m in alternation.finditer(text)]
+    assert WordFinder(words).find(text) == want
+    assert WordFinder(words + ["\udc00方"]).find(text) == [  # a word the automaton cannot hold
+        (m.start(), m.end(), m.group()) for m in re.compile(
+            "|".join(map(re.escape, sorted(words + ["\udc00方"], key=len, reverse=True)))).finditer(text)]
