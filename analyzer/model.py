@@ -105,9 +105,10 @@ class Parties:
     """Who is who in one contract (see ``parties.resolve``).
 
     ``names`` / ``signature_names``: role label → the name written after it in the heading / the
-    signature block (None when blank). ``vendor_words`` / ``customer_words``: every word the text
+    signature block (None when blank or when it gives only a kind of party). ``vendor_words`` / ``customer_words``: every word the text
     uses for each side (names, short names, role words, self-references), folded and without
-    spaces; ``role_evidence`` says how the vendor was told apart."""
+    spaces; ``role_evidence`` says how the vendor was told apart; ``kinds``: role label → the kind
+    of party the heading writes instead of a name ("委托服务旅客"), a label that is not blank."""
 
     names: Mapping[str, str | None]
     signature_names: Mapping[str, str | None]
@@ -120,7 +121,7 @@ class Parties:
     customer_words: tuple[str, ...] = ()
     definitions: tuple[tuple[str, ...], ...] = ()
     addresses_reader: bool = False  # the text speaks to the customer as 您: the vendor's own terms
-    kinds: Mapping[str, str] = field(default_factory=dict)  # role label → the kind of party the heading names instead of a name
+    kinds: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def vendor(self) -> str | None:
