@@ -503,7 +503,9 @@ def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
     head = [c.text for c in clauses[:first_numbered]]
     tail = [c.text for c in clauses if c.style == "signature"]
     names, signature = labels(head), labels(tail)
+    heading = head
     if not any(names.values()):  # the parties listed inside the first numbered clause ("一、合同主体")
+        heading = head + text.splitlines()[:24]
         names = labels(text.splitlines()[:24]) or names
     defs = definitions(text)
     role, evidence = _vendor_role(text, squeezed, names, signature, vendor_role)
@@ -533,7 +535,7 @@ def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
         names=names, signature_names=signature, vendor_role=role, customer_role=customer.role,
         role_evidence=evidence, vendor_name=vendor_name, customer_name=_best_name(customer.names, text, standing),
         vendor_words=_words(vendor.words - customer.words), customer_words=_words(customer.words),
-        definitions=tuple(((f,) if f else ()) + s for f, s in defs), kinds=kinds(head))
+        definitions=tuple(((f,) if f else ()) + s for f, s in defs), kinds=kinds(heading))
 
 
 def parties(text: str, clauses, *, vendor_role: str | None = None) -> Parties:

@@ -37,6 +37,8 @@ def test_blank_fields():
     # a heading that names a kind of party ("旅客", "会员") rather than a name is not blank
     assert codes("甲方：某某航空服务有限公司\n乙方（委托方）：委托服务旅客\n一、甲方为乙方提取行李。\n")[0] == []
     assert codes("甲方：会员\n乙方：某某健身有限公司\n一、乙方为甲方提供健身服务。\n")[0] == []
+    listed = "委托服务协议\n一、合同主体\n甲方：某某航空服务有限公司\n乙方：委托服务旅客\n二、甲方为乙方提取行李。\n"
+    assert codes(listed)[0] == []  # the parties listed inside the first numbered clause
     # an unsigned signature block is not a blank contract
     signed = HEAD + "一、乙方为甲方提供服务。\n甲方：某某贸易有限公司\n授权代表:\n联系电话:\n"
     assert codes(signed)[0] == []
