@@ -24,6 +24,7 @@ MARKERS: tuple[tuple[str, re.Pattern], ...] = (
     ("chapter", re.compile(rf"^第\s*(?P<n>[{CN}\d]+)\s*[章部篇](?:分)?(?=\s|[^\w]|[\u4e00-\u9fff])")),
     ("article", re.compile(rf"^第\s*(?P<n>[{CN}\d]+)\s*条")),
     ("cn_paren", re.compile(rf"^[(]\s*(?P<n>[{CN}]+)\s*[)]")),
+    ("cn_paren", re.compile(rf"^(?P<n>[{CN}]{{1,3}})\s*[)]")),  # the opening bracket left out: "四）、电气系统"
     ("cn", re.compile(rf"^(?P<n>[{CN}]{{1,3}})\s*[、,.](?![\d])")),
     ("paren", re.compile(r"^[(]\s*(?P<n>\d{1,3})\s*[)]")),
     ("dotted", re.compile(r"^(?P<n>\d{1,3}(?:\.\d{1,3})+)\.?(?![\d%元万千百])")),
@@ -43,7 +44,7 @@ MARKER_WINDOW = 40  # the longest marker ("第 一百二十三 条") and what mu
 MARKER_CACHE = 4096
 READING_CACHE = 1024  # how many numbering matches keep their marker (a contract's numbers repeat)
 # the characters each numbering form starts with (in the folded line)
-LEADS = {"chapter": "第", "article": "第", "cn_paren": "(", "cn": CN, "paren": "(", "dotted": "0123456789",
+LEADS = {"chapter": "第", "article": "第", "cn_paren": "(" + CN, "cn": CN, "paren": "(", "dotted": "0123456789",
          "arabic": "0123456789", "half_paren": "0123456789", "circled": "".join(map(chr, range(0x2460, 0x2474))),
          "bullet": "●•◆■▪◇□○·"}
 MARKER_START = frozenset("".join(LEADS.values()))
