@@ -16,7 +16,8 @@ from . import checks, contradictions, expected, learn, parties, playbook, readin
 from .errors import InputError, printable
 from .load import load
 from .model import Analysis, Document, evolve
-from .segment import clauses_of
+from .normalize import fold
+from .segment import clauses_of, forget_markers
 from .settings import Settings
 from .tokens import cache_dir, segmenter, tokenizer
 
@@ -73,6 +74,15 @@ def aligner_key() -> str:
         except metadata.PackageNotFoundError:
             pass
     return h.hexdigest()[:20]
+
+
+def forget_texts() -> None:
+    """Drop what is kept across analyses keyed by text: folds, the numbering of line starts, a
+    contract's party words (all bounded). Each analysis then reads its text afresh, as the
+    benchmark measures it; a long-running process may call it to give the memory back."""
+    fold.cache_clear()
+    forget_markers()
+    reading.forget_party_words()
 
 
 def analyze_document(doc: Document, settings: Settings | dict | None = None) -> Analysis:

@@ -77,6 +77,11 @@ def _roles(vendor_words: tuple[str, ...], customer_words: tuple[str, ...]) -> _R
     return _Roles(WordFinder(to), to, bound)
 
 
+def forget_party_words() -> None:
+    """Drop the party words of the contracts read so far (kept, bounded, across contracts)."""
+    _roles.cache_clear()
+
+
 def _roles_of(parties: Parties | None) -> _Roles | None:
     """The party words ``parties`` gives (the generic ones without parties), or None if none."""
     p = parties if parties is not None else generic()

@@ -77,6 +77,12 @@ def _marker_start() -> frozenset[str]:
     return MARKER_START | {chr(o) for o, f in fold_table().items() if f in MARKER_START}
 
 
+def forget_markers() -> None:
+    """Drop the numbering read from the line starts seen so far (kept, bounded, across contracts)."""
+    _parse_marker.cache_clear()
+    _reading.cache_clear()
+
+
 @functools.lru_cache(maxsize=MARKER_CACHE)
 def _parse_marker(line: str) -> Marker | None:
     """``parse_marker`` of a line without indentation, at most MARKER_WINDOW long."""
