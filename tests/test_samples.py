@@ -87,3 +87,16 @@ def test_ai_summary_is_metadata_not_analyzed(sample_analyses):
     note = next(a for a in sample_analyses if a.document.format == "markdown-note")
     assert "AI 总结" in note.document.metadata["summary"]
     assert all("精炼总结" not in c.text for c in note.clauses)
+
+
+def test_an_analysis_after_forgetting_the_memos_is_the_same():
+    from analyzer.load import load
+    from analyzer.normalize import fold
+    from analyzer.pipeline import analyze_document, forget_texts
+    from tests.conftest import SAMPLES
+    doc = load(SAMPLES / "youyin_call_centre_2023.txt")
+    first = analyze_document(doc).to_dict()
+    assert fold.cache_info().currsize > 0
+    forget_texts()
+    assert fold.cache_info().currsize == 0
+    assert analyze_document(doc).to_dict() == first
