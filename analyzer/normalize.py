@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .literals import from_code_points
+from .literals import code_points, from_code_points
 
 PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–]?\s*\d{1,4}\s*[-—–]?|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?"
@@ -232,15 +232,35 @@ def fold_each(texts: list[str]) -> list[str]:
     return [folded[a:b] for a, b in zip([0, *ends], ends)]
 
 
+# from this length on, the foldable characters of a text are found with numpy (a table lookup of
+# every code point at once) rather than with the character class (a set test a character)
+LONG_TEXT = 512
+
+
 def fold_uncached(text: str) -> str:
     """``fold`` without keeping the result: for the many short strings read once (a line's start)."""
     pattern, table, chained = _foldable()
-    found = set(pattern.findall(text))
+    found = set(pattern.findall(text)) if len(text) < LONG_TEXT else _foldable_in(text)
     if not found.isdisjoint(chained):  # each character is folded once: ⾒ to 見, never on to 见
         return pattern.sub(lambda m: table[m.group(0)], text)
     for ch in found:  # a text holds few distinct foldable characters: each is replaced throughout at once
         text = text.replace(ch, table[ch])
     return text
+
+
+def _foldable_in(text: str) -> set[str]:
+    """The distinct characters of the text that fold (what the class of ``_foldable`` finds)."""
+    points = code_points(text)
+    return set(from_code_points(np.unique(points[_fold_mask().take(points, mode="clip")])))
+
+
+@functools.lru_cache(maxsize=1)
+def _fold_mask() -> np.ndarray:
+    """Code point → does it fold; the last entry (False) stands for every code point past the BMP
+    (``fold_table`` holds BMP characters only)."""
+    mask = np.zeros(0x10001, dtype=bool)
+    mask[list(fold_table())] = True
+    return mask
 
 
 def _lines(text: str) -> list[tuple[int, str]]:

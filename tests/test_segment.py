@@ -169,6 +169,13 @@ def test_fold_is_the_fold_table_applied_to_every_character():
     assert fold(s) == s.translate(fold_table()) and fold(s * 200) == (s * 200).translate(fold_table())
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="ＡＢ１２：（）\u3000甲方服務條款⾒見①fiｶ \U0001F600\ud800abc", min_size=500, max_size=900))
+def test_a_long_text_folds_as_its_characters_do(text):
+    from analyzer.normalize import fold_table, fold_uncached
+    assert fold_uncached(text) == text.translate(fold_table())
+
+
 def test_fold_keeps_length():
     s = "ＡＢＣ１２３：　（一）"
     assert len(fold(s)) == len(s) and fold(s) == "ABC123: (一)"
