@@ -67,7 +67,11 @@ NAME_END = re.compile(r"\s{2,}|[(（](?:以下|下称|简称)|\s*[(（](?:盖章
 def _clean_name(value: str) -> str | None:
     """The name in a label's value, as written; None when the value is blank or only says what
     kind of party it is ("委托服务旅客")."""
-    v = _name_part(value)
+    return _name_in(value, _name_part(value))
+
+
+def _name_in(value: str, v: str) -> str | None:
+    """``_clean_name`` of a value whose name part (``_name_part``) is ``v``."""
     if not v or NOT_A_NAME.match(v) or len(v) > 60 or (_generic_noun().search(v) and not _org().search(v)):
         return None
     return value_from_fold(value, v)
@@ -112,7 +116,7 @@ def kinds(lines: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for role, value in _label_values(lines):
         v = _name_part(value)
-        if v and _clean_name(value) is None and not NOT_A_NAME.match(v):
+        if v and _name_in(value, v) is None and not NOT_A_NAME.match(v):
             found.setdefault(role, v)
     return found
 
