@@ -229,15 +229,15 @@ class Model:
     def confidence(self, docs: list[tuple[str, list[str]]]) -> np.ndarray:
         """Documents, each (text, act tokens), × codes."""
         doc, term, val = self.vocabulary.rows(docs)
-        # codes × (document, term) pairs: whole rows of the terms-by-codes copy gathered (a term's
-        # coefficients side by side), laid back out as codes × pairs for the same sums as before
-        parts = np.ascontiguousarray(self.by_term.take(term, axis=0).T)
-        parts *= val
-        scores = np.zeros((len(self.codes), len(docs)))
+        # (document, term) pairs × codes: whole rows of the terms-by-codes copy gathered (a term's
+        # coefficients side by side), each document's pairs summed one after another, in term order
+        parts = self.by_term.take(term, axis=0)
+        parts *= val[:, None]
+        out = np.zeros((len(docs), len(self.codes)))
         starts = np.flatnonzero(np.diff(doc, prepend=-1))  # doc is sorted: where each document's pairs begin
         if len(starts):
-            scores[:, doc[starts]] = np.add.reduceat(parts, starts, axis=1)
-        out = scores.T + self.intercept
+            out[doc[starts]] = np.add.reduceat(parts, starts, axis=0)
+        out += self.intercept
         return 1.0 / (1.0 + np.exp(-(self.platt[:, 0] * out + self.platt[:, 1])))
 
     def save(self, folder: str | Path) -> list[Path]:
