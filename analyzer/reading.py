@@ -267,7 +267,8 @@ DEMONSTRATIVES = "其该此所这上前"
 QUANTIFIERS = ("任何", "其他", "其它", "所有", "相关", "各", "该", "此")
 QUANTIFIER = re.compile(f"(?:{'|'.join(QUANTIFIERS)})$")
 PASSIVE = re.compile(r"被(?:[^甲乙]{0,2})$")
-NOMINAL = ("时", "后", "之后", "以后", "之前", "前", "之日", "期间", "之时", "当日", "情况", "情形", "事宜")
+NOMINAL = ("时", "后", "之后", "以后", "之前", "前", "之日", "期间", "之时", "当日", "情况", "情形", "事宜",
+           "产生的", "引起的", "导致的", "造成的", "所产生", "所引起", "所导致", "所造成")  # what arises from it
 LIST_AHEAD = re.compile(r"以下|下列|下述|如下")
 # a lead-in that lists measures ("乙方有权采取以下措施："), not grounds ("发生下列情形的：")
 MEASURES = re.compile(r"(?:措施|方式|处理|处罚|行动|操作)[^，,]{0,6}$|采取|包括")
@@ -358,6 +359,10 @@ def _subjects(s: str, lex: Lexicon, until: int, brackets: list[tuple[int, int]],
 
 # Latin letters or digits right before a party word qualify it ("VIP会员")
 LATIN_MODIFIER = re.compile(r"[A-Za-z0-9]*$")
+# a party that only consents to what the next comma-clause says ("甲方同意，…即可终止"): the
+# subject of its consent, not of the acts after it
+CONSENTS = re.compile(r"(?:已|亦|也|均)?(?:充分)?(?:理解|同意|知悉|确认|认可|接受|明白|了解)"
+                      r"(?:(?:并|且|和|及)(?:理解|同意|知悉|确认|认可|接受|明白|了解))*[,，:：]")
 
 
 def _party_words(s: str, lex: Lexicon, until: int, breaks: list[int]) -> list[_Party]:
@@ -377,6 +382,8 @@ def _party_words(s: str, lex: Lexicon, until: int, breaks: list[int]) -> list[_P
             bare = start
         agent = s.endswith(agents, low, bare)
         if not agent and (s[end:end + 1] in possessive or s.endswith(objects, low, bare)):
+            continue
+        if CONSENTS.match(s, end):
             continue
         out.append(_Party(start, end, party_of[m.group()], not (agent or _opens(s, lex, start, breaks))))
     return out

@@ -60,6 +60,16 @@ def test_what_stands_around_a_party_word_tells_whether_it_is_the_subject(text, a
     assert acts(text) == [act]
 
 
+def test_a_party_that_only_consents_is_not_the_subject_of_what_follows():
+    assert acts("客户同意，本服务无需事先通知即可终止。")[-1] == ("terminate", None, "right", False)
+    assert ("terminate", "vendor", "right", False) in acts("服务商保留变更的权利，且客户理解并同意：本服务可随时终止。")
+    assert acts("客户同意服务商有权终止本协议。") == [("terminate", "vendor", "right", False)]
+
+
+def test_an_action_something_arises_from_is_no_act():
+    assert [a[0] for a in acts("因收费标准调整产生的任何纠纷，服务商不承担责任。")] == ["disclaim"]
+
+
 def test_a_role_word_inside_another_word_is_no_party():
     parties = Parties({}, {}, None, None, "", vendor_words=("服务方",), customer_words=("用户",))
     assert view("服务商调整服务方式或服务方案。", parties).text.count("乙方") == 0
