@@ -494,8 +494,14 @@ def disclaims(r: Reading) -> bool:
     ("下列情况，乙方不承担责任："): the items of its list are what the vendor is not liable for."""
     if not r.sentences or not r.view.text.rstrip().endswith((":", "：")) or not LIST_AHEAD.search(r.view.text):
         return False
-    return any(a.actor in ("vendor", None) and (a.action == "disclaim" or (a.action in ("bear", "indemnify")
-               and (a.negated or a.modality == "exempt"))) for a in r.sentences[-1].acts)
+    acts = r.sentences[-1].acts
+    last = max((k for k, a in enumerate(acts) if a.actor in ("vendor", None) and _disclaims(a)), default=None)
+    # "乙方不承担…，甲方需要确保…符合下列要求：" lists the customer's duties, not what the vendor disclaims
+    return last is not None and all(a.actor != "customer" for a in acts[last + 1:])
+
+
+def _disclaims(a: Act) -> bool:
+    return a.action == "disclaim" or (a.action in ("bear", "indemnify") and (a.negated or a.modality == "exempt"))
 
 
 def _excluded(r: Reading) -> Reading:

@@ -196,14 +196,17 @@ def test_the_items_of_a_list_share_its_lead_in():
     from analyzer.model import Clause
     from analyzer.reading import read_all
     parties = Parties({}, {}, None, None, "", vendor_words=("乙方",), customer_words=("甲方",))
-    texts = ("甲方违约的，乙方有权采取以下措施：", "（1）暂停服务；", "（2）注销账号。", "下列情况，乙方不承担责任：", "（1）停电。")
-    parents = (None, "c0", "c0", None, "c3")
+    texts = ("甲方违约的，乙方有权采取以下措施：", "（1）暂停服务；", "（2）注销账号。", "下列情况，乙方不承担责任：", "（1）停电。",
+             "乙方对货物的质量不承担保证责任，甲方需确保货物符合下列要求：", "（1）货物不会造成他人损害。")
+    parents = (None, "c0", "c0", None, "c3", None, "c5")
     clauses = tuple(Clause(f"c{i}", None, (), t, 0, len(t), 1, "item", parent=p)
                     for i, (t, p) in enumerate(zip(texts, parents)))
     read = read_all(clauses, parties)
     items = [(a.action, a.actor, a.modality) for c in read[1:3] for s in c.reading.sentences for a in s.acts]
     assert items == [("suspend", "vendor", "right"), ("terminate", "vendor", "right")]
     assert [(a.action, a.actor) for s in read[4].reading.sentences for a in s.acts] == [("disclaim", "vendor")]
+    # a list of what the customer must ensure, after the vendor's disclaimer: no disclaimer of the vendor's
+    assert ("disclaim", "vendor") not in [(a.action, a.actor) for s in read[6].reading.sentences for a in s.acts]
 
 
 def test_view_without_whitespace_maps_back_to_the_clause():
