@@ -270,6 +270,10 @@ PASSIVE = re.compile(r"被(?:[^甲乙]{0,2})$")
 NOMINAL = ("时", "后", "之后", "以后", "之前", "前", "之日", "期间", "之时", "当日", "情况", "情形", "事宜",
            "产生的", "引起的", "导致的", "造成的", "所产生", "所引起", "所导致", "所造成")  # what arises from it
 LIST_AHEAD = re.compile(r"以下|下列|下述|如下")
+# the contract itself as the subject of the verb right after it ("本协议自动终止"), not what someone
+# asks or agrees to ("要求合同终止", "同意本协议终止")
+ENDS_ITSELF = re.compile(r"(?<![求请出意本该此])(?:本|该|此)?(?:合同|协议|合约)"
+                         r"(?:即行|即|自动|自行|自然|立即|随即|同时|亦|也|则|将|应|即告)?$")
 # a lead-in that lists measures ("乙方有权采取以下措施："), not grounds ("发生下列情形的：")
 MEASURES = re.compile(r"(?:措施|方式|处理|处罚|行动|操作)[^，,]{0,6}$|采取|包括")
 NUMBERING = r"[\s\d.．、)）(（一二三四五六七八九十第条款a-zA-Z]*"
@@ -305,6 +309,8 @@ def read_sentence(s: str, lex: Lexicon | None = None) -> tuple[Act, ...]:
         if s.startswith(NOMINAL, end):
             continue  # "协议终止后", "调整情况": when it happens, not an act
         actor, at = _actor(s, parties, start, lex)
+        if ENDS_ITSELF.search(s, max(0, start - 8), start):
+            actor = None  # "本合同终止": the contract ends, nobody ends it
         near = start - 3 if start > 3 else 0
         if s.find("被", near, start) >= 0 and PASSIVE.search(s, near, start):
             actor = None  # "其账号可能被注销": done to the subject, by someone unnamed

@@ -70,6 +70,11 @@ def test_an_action_something_arises_from_is_no_act():
     assert [a[0] for a in acts("因收费标准调整产生的任何纠纷，服务商不承担责任。")] == ["disclaim"]
 
 
+def test_a_contract_that_ends_has_no_actor():
+    assert ("terminate", None, None, False) in acts("服务商退还全部费用后，本合同终止。")
+    assert ("terminate", "customer", "right", False) in acts("如因服务商过错无法履约，客户有权要求合同终止。")
+
+
 def test_a_role_word_inside_another_word_is_no_party():
     parties = Parties({}, {}, None, None, "", vendor_words=("服务方",), customer_words=("用户",))
     assert view("服务商调整服务方式或服务方案。", parties).text.count("乙方") == 0
