@@ -8,6 +8,8 @@ from hypothesis import given, settings, strategies as st
 
 from analyzer.errors import ResourceError
 from analyzer.measures import Context
+from analyzer.model import Document
+from analyzer.pipeline import analyze_document
 from analyzer.rules import SPEC_FLAGS, SPEC_PROTECTIONS, parse_rules, rulebook
 from analyzer.score import match_text
 from analyzer.taxonomy import load_taxonomy
@@ -168,3 +170,10 @@ def test_a_clause_is_tried_with_only_the_patterns_that_may_match_it(text):
         live = [p for p in found.get(rule, ()) if p.search(r.view.text)]
         narrowed = [fire(rule, live, s, ctx) if rule in found else None for s in r.sentences]
         assert narrowed == every, rule.id
+
+
+def test_a_title_over_its_clauses_is_read_for_no_rule():
+    text = "4、客户账号管理及账户注销\n4.1 客户应妥善保管账号和密码。\n4.2 服务商有权随时注销客户账号，无需通知。\n"
+    a = analyze_document(Document("t.txt", "0" * 64, text, "text"), {"model": False})
+    flagged = {f.clause_id for f in a.findings if f.flag == "unilateral_termination"}
+    assert flagged == {c.id for c in a.clauses if c.text.startswith("4.2")}
