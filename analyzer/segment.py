@@ -33,8 +33,11 @@ MARKERS: tuple[tuple[str, re.Pattern], ...] = (
     ("dotted", re.compile(r"^(?P<n>\d{1,2}(?:-\d{1,2})+)(?=[ \t\u4e00-\u9fffA-Za-z(])"
                           r"(?![个日天月年元万小时分秒次周号点倍期])")),
     # a figure after "." or "," is a decimal or thousands ("1.5", "1,000"); after "、" it opens the
-    # item; a number right before a heading in brackets is one too ("3【推广规则】")
+    # item; a number right before a heading in brackets is one too ("3【推广规则】"), and a number
+    # and a space before a short title that is the whole line ("7 系统中断或故障")
     ("arabic", re.compile(r"^(?P<n>\d{1,3})\s*(?:、|[.,](?![\d%元万])|(?=【))")),
+    ("arabic", re.compile(r"^(?P<n>\d{1,2})[ \t\u3000]+(?![个日天月年元万小时分秒次周号点倍期])"
+                          r"(?=[\u4e00-\u9fff][^\s，。；：,;:！？!?\d]{1,20}$)")),
     ("half_paren", re.compile(r"^(?P<n>\d{1,3})\)")),
     ("circled", re.compile(r"^(?P<n>[\u2460-\u2473])")),
     ("bullet", re.compile(r"^(?P<n>[●•◆■▪◇□○·])")),

@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
     ("1、51Talk有权修改本协议", "arabic", "1", 1),
     ("2、2024年1月1日起生效", "arabic", "2", 2),
     ("3【推广规则】", "arabic", "3", 3),
+    ("7 系统中断或故障", "arabic", "7", 7),  # a number and a space before a title that is the whole line
+    ("10   商标、知识产权的保护", "arabic", "10", 10),
     ("1.1 统一接入号码", "dotted2", "1.1", 1),
     ("3.1.资费标准", "dotted2", "3.1", 1),
     ("4.2双方建立协商制度", "dotted2", "4.2", 2),
@@ -52,7 +54,8 @@ def test_every_numbering_form(line, style, number, value):
 
 
 @pytest.mark.parametrize("line", ["0.12元/分钟计费", "2017年7月26日", "400电话", "一方违约", "30%的违约金", "一，二，三",
-                                  "2023-01-01 签署", "400-800-1234 客服热线", "10-12个工作日内完成"])
+                                  "2023-01-01 签署", "400-800-1234 客服热线", "10-12个工作日内完成",
+                                  "30 天内完成", "2 服务费为100元。", "7 系统可能因下列状况无法正常运作，本公司不承担责任"])
 def test_not_numbering(line):
     assert parse_marker(line) is None
 
