@@ -161,7 +161,7 @@ QUOTE_OPENS = "“\"「『‘'"
 QUOTED = re.compile(rf"[{QUOTE_OPENS}]\s*(?P<q>[^”\"」』’'\s]{{1,16}}?|[A-Za-z][A-Za-z0-9.&\- ]{{1,40}}?[A-Za-z0-9.])\s*[”\"」』’']")
 BARE = re.compile(r"^(?P<q>[\u4e00-\u9fffA-Za-z]{1,12})")
 # the words of a sentence before the name it speaks of ("本协议为X", "…全资子公司X", "…授权X")
-LEAD = re.compile(r"^.*?(?:是由|由|本协议为|本协议是|协议为|条款是|购买|选择|使用|感谢您|欢迎您与|您与|您和|授权|"
+LEAD = re.compile(r"^.*?(?:是由|由|成为|本协议为|本协议是|协议为|条款是|购买|选择|使用|感谢您|欢迎您与|您与|您和|授权|"
                   r"全资子公司|子公司|旗下|委托|提供方|提供商|运营方|承运人|承运方|归属于|属于|是指|系指|即指|指|[】\]］])|^[)）]+[与和及]?")
 # a name in Latin letters right before a bracket: "FedRoad.com Logistics（以下简称本公司）"
 LATIN_NAME = re.compile(r"(?<![A-Za-z0-9.&\- ])[A-Za-z][A-Za-z0-9.&\- ]{1,60}[A-Za-z0-9.]$")
@@ -208,7 +208,14 @@ def full_name(before: str) -> str | None:
         if cut == name or not _org().search(cut) or len(cut) < 4:
             break
         name = cut
-    return name
+    return _from_place(name)
+
+
+def _from_place(name: str) -> str:
+    """A company's name without what it is said to be before its place: "…平台运营者北京华夏电通科技有限公司",
+    "…专用账户为上海富友支付服务有限公司" → the name from 北京, 上海."""
+    role = ROLE_BEFORE_PLACE.search(name)
+    return name[role.end():] if role and _org().search(name[role.end():]) else name
 
 
 def _short_names(inner: str) -> list[str]:
@@ -227,6 +234,13 @@ def _short_names(inner: str) -> list[str]:
     return [q.group("q")] if q else []
 
 
+def _name_before_brand(before: str, shorts: list[str]) -> str | None:
+    """The company named right before the brand a bracket defines: "…X有限公司宜步出行（以下简称“宜步出行”）"."""
+    before = before.rstrip()
+    brand = next((s for s in shorts if before.endswith(s)), None)
+    return full_name(before[:-len(brand)]) if brand else None
+
+
 def definitions(text: str) -> list[tuple[str | None, tuple[str, ...]]]:
     """Every (full name as written or None, short names folded) the text defines, in order."""
     folded = fold(text)
@@ -235,7 +249,7 @@ def definitions(text: str) -> list[tuple[str | None, tuple[str, ...]]]:
         shorts = [s for s in _short_names(m.group("inner")) if not s.startswith("本") or s in vocabulary()["vendor_self"]]
         if shorts:
             start = max(0, m.start() - 60)
-            full = full_name(folded[start:m.start()])
+            full = full_name(folded[start:m.start()]) or _name_before_brand(folded[start:m.start()], shorts)
             if full:
                 k = folded.rfind(full, start, m.start())
                 full = text[k:k + len(full)]
@@ -375,7 +389,7 @@ def _slot_name(raw: str) -> str:
         if cut == name or len(cut) < 2:
             break
         name = cut
-    return re.split(r"及/或|及|/|或|和|以及", name)[0] or raw
+    return _from_place(re.split(r"及/或|及|/|或|和|以及", name)[0] or raw)
 
 
 @functools.lru_cache(maxsize=1)
@@ -456,6 +470,8 @@ PLACES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", 
           "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门")
 PLACE = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}?(?:省|市|自治区|特别行政区)|" + "|".join(PLACES) + r")"
                    r"(?:[\u4e00-\u9fff]{2,3}?(?:市|区|县))?")
+# a word ending a description of who someone is, right before the place a company name opens with
+ROLE_BEFORE_PLACE = re.compile(r"(?:者|方|商|为|是|即)(?=" + "|".join(PLACES) + r"|[\u4e00-\u9fff]{2,3}?省)")
 BUSINESS = re.compile(r"(?:科技|信息|技术|网络|通信|通讯|咨询|服务|企业|管理|软件|电子|商务|数据|智能|数字|"
                       r"云计算|互联网|文化|传媒|贸易|实业|发展|集团|股份|有限责任|有限|公司)$")
 GENERIC = ("中国", "中华", "国际", "全球", "亚洲", "华夏", "东方")

@@ -345,3 +345,17 @@ def test_a_text_without_a_lettered_side_has_no_provider_phrase():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(3, 30)))
         if not LETTERED.search(text):
             assert not any(pat.search(text) for _, pat in PHRASES), text
+
+
+@pytest.mark.parametrize("opening, vendor", [
+    # what the company is comes before its name: the name starts at its place
+    ("本协议是您与在线法律服务平台运营者北京云律科技有限公司（以下简称为“云律”）之间的协议。", "北京云律科技有限公司"),
+    ("本服务的专用账户为上海云付支付服务有限公司（以下简称“云付”）所有。", "上海云付支付服务有限公司"),
+    # the company's name right before the brand the bracket defines
+    ("请您在注册成为前行汽车服务(深圳)有限公司前行出行（以下简称为“前行出行”）会员前阅读本协议。",
+     "前行汽车服务(深圳)有限公司"),
+])
+def test_the_vendor_name_is_the_company_a_definition_names(opening, vendor):
+    short = opening.split("“")[1].split("”")[0]
+    text = f"用户服务协议\n{opening}\n一、{short}有权随时暂停服务。\n二、用户应按时向{short}支付服务费。\n"
+    assert _parties(text).vendor == vendor
