@@ -376,7 +376,7 @@ def provider_phrases() -> tuple[tuple[re.Pattern, Callable, re.Pattern | None], 
     return tuple(out)
 
 
-NOT_A_SLOT_NAME = re.compile(r"^[的之其该本此各等及与和或并]|^(?:本协议|本条款|双方|对方|他人|第三方)|^[甲乙丙]方$"
+NOT_A_SLOT_NAME = re.compile(r"^[的之其该本此各等及与和或并]|^(?:本协议|本条款|双方|对方|他人|第三方)|^[甲乙丙]方"
                              r"|^(?:服务|协议|条款|产品|软件|系统|内容|信息)$")  # a thing the text defines is no party
 
 
@@ -390,6 +390,12 @@ def _slot_name(raw: str) -> str:
             break
         name = cut
     return _from_place(re.split(r"及/或|及|/|或|和|以及", name)[0] or raw)
+
+
+def _speaks_of_itself(slot: str, selves) -> bool:
+    """Does a provider phrase's slot name the vendor by a word for itself ("使用计划以及我们所提供的"):
+    then what the slot starts with is a thing the reader uses, not the provider."""
+    return any(w in slot for w in selves)
 
 
 @functools.lru_cache(maxsize=1)
@@ -431,7 +437,7 @@ def named_providers(head: str, known: set[str] = frozenset()) -> list[str]:
         for m in slot_phrases(pat, after, head) if after else pat.finditer(head) if may(head) else ():
             name = _slot_name(m.group("name"))
             if (NOT_A_SLOT_NAME.search(name) or PLACEHOLDER.search(name) or "__" in name or name in generic_words
-                    or name in _verbs()):
+                    or name in _verbs() or _speaks_of_itself(m.group("name"), v["vendor_self"])):
                 continue
             if _org().search(name) or name in known or (len(name) <= 12 and head.count(name) >= 3):
                 found.append((m.start(), name))

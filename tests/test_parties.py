@@ -359,3 +359,16 @@ def test_the_vendor_name_is_the_company_a_definition_names(opening, vendor):
     short = opening.split("“")[1].split("”")[0]
     text = f"用户服务协议\n{opening}\n一、{short}有权随时暂停服务。\n二、用户应按时向{short}支付服务费。\n"
     assert _parties(text).vendor == vendor
+
+
+def test_what_the_reader_uses_beside_the_vendor_s_word_for_itself_is_no_provider():
+    text = ("服务条款\n一、您可选择不同的计划。您使用计划以及我们所提供的服务所产生的费用由您承担。\n"
+            "二、计划的价格见网站。我们有权调整计划。\n")
+    assert _parties(text).vendor is None
+
+
+def test_a_role_letter_with_an_adverb_is_no_provider():
+    text = ("委托服务协议\n甲方：\n乙方：\n一、行程中的其他事项由甲方自行和服务提供者协商。\n"
+            "二、甲方自行负责证件；甲方自行承担费用。\n三、乙方为甲方提供代订服务。\n")
+    p = _parties(text)
+    assert p.vendor is None and "甲方自行" not in p.vendor_words
