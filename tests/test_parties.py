@@ -255,6 +255,9 @@ def test_a_label_that_says_what_kind_of_party_signs_is_no_name():
     p = _parties(text)
     assert p.vendor == "北京青禾地面服务有限公司" and p.customer is None
     assert p.kinds == {"乙方": "委托服务旅客"}  # what the label names instead: it is not blank
+    text = "代驾服务协议\n甲方：代驾服务使用方\n乙方：代驾服务提供方\n一、乙方为甲方提供代驾服务。\n"
+    p = _parties(text)
+    assert (p.vendor, p.customer) == (None, None) and p.kinds == {"甲方": "代驾服务使用方", "乙方": "代驾服务提供方"}
 
 
 def test_a_note_in_brackets_is_neither_a_name_nor_a_blank():
