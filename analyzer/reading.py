@@ -365,10 +365,10 @@ def _subjects(s: str, lex: Lexicon, until: int, brackets: list[tuple[int, int]],
 
 # Latin letters or digits right before a party word qualify it ("VIP会员")
 LATIN_MODIFIER = re.compile(r"[A-Za-z0-9]*$")
-# a party that only consents to what the next comma-clause says ("甲方同意，…即可终止"): the
-# subject of its consent, not of the acts after it
+# a party that only consents to what follows ("甲方同意，…即可终止", "甲方同意乙方基于其判断，有权…"):
+# the subject of its consent, not of the acts after it, when a comma or another party comes next
 CONSENTS = re.compile(r"(?:已|亦|也|均)?(?:充分)?(?:理解|同意|知悉|确认|认可|接受|明白|了解)"
-                      r"(?:(?:并|且|和|及)(?:理解|同意|知悉|确认|认可|接受|明白|了解))*[,，:：]")
+                      r"(?:(?:并|且|和|及)(?:理解|同意|知悉|确认|认可|接受|明白|了解))*(?=[,，:：]|乙方|甲方)")
 
 
 def _party_words(s: str, lex: Lexicon, until: int, breaks: list[int]) -> list[_Party]:

@@ -64,6 +64,8 @@ def test_a_party_that_only_consents_is_not_the_subject_of_what_follows():
     assert acts("客户同意，本服务无需事先通知即可终止。")[-1] == ("terminate", None, "right", False)
     assert ("terminate", "vendor", "right", False) in acts("服务商保留变更的权利，且客户理解并同意：本服务可随时终止。")
     assert acts("客户同意服务商有权终止本协议。") == [("terminate", "vendor", "right", False)]
+    # what the customer agrees to has its own subject, even with words between it and its modal word
+    assert ("suspend", "vendor", "right", False) in acts("客户同意服务商基于其独立判断，有权不经通知暂停客户的账户。")
 
 
 def test_an_action_something_arises_from_is_no_act():
