@@ -100,7 +100,9 @@ VENDOR_PAYS = re.compile(r"要求乙方(?:支付|赔偿|承担)|(?<![向给])乙
 EITHER_PAYS = re.compile(r"违约方|过错方|任何一方|任一方|一方违约|向对方支付|要求对方(?:赔偿|支付|承担)")
 # with no payer named, the side whose breach opens the sentence pays ("乙方逾期交稿的，每日按…支付违约金")
 BREACHER = re.compile(r"(?P<side>甲方|乙方)[^，,。；]{0,12}?(?:逾期|违约|未按|未能|延迟|迟延|擅自|拖延|无故)")
-FIXED_FINE = re.compile(rf"(?:扣款|罚款|罚金|赔偿){FIGURE}元")
+# a fixed sum as the fine: "扣款500元", "罚款为500元"; and so much a time or a day: "500元/次的违约金"
+FIXED_FINE = re.compile(rf"(?:扣款|罚款|罚金|赔偿)(?:为|人民币)?{FIGURE}元")
+FINE_PER_TIME = re.compile(rf"(?<![\d,.]){FIGURE}元\s*(?:/|每)\s*(?:次|起|单|件|辆|日|天)的?(?:违约金|罚款|罚金)")
 # the patterns read clause by clause that most clauses never match, each with a search for the
 # words it needs: a clause that holds none of them is not read for it (see ``live_ids``)
 GATES = {pat: gate(pat) for pat in (*AMOUNT_LABELS, ANNUAL_LABEL, ANNUAL_PRICE, PREPAID, TERM_STRONG, TERM_DATES,
@@ -136,7 +138,7 @@ def penalties(v: str) -> list[Penalty]:
         payer = _payer(s)
         pct, daily = _size(s)
         fixed = None
-        f = FIXED_FINE.search(s)
+        f = FIXED_FINE.search(s) or FINE_PER_TIME.search(s)
         if f:
             fixed = float(f.group("num").replace(",", ""))
         if pct is not None or fixed is not None or daily is not None or "违约金" in s:
