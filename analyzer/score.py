@@ -28,6 +28,7 @@ from .measures import DETAIL_READERS, MEASURES, Context
 from .model import Clause, Finding, Parties, Protection, evolve
 from .reading import Reading, Sentence, View, read
 from .rules import SEVERITIES, SEVERITY_CN, Rule, RuleBook, rulebook
+from .segment import titles
 from .terms import penalties
 
 
@@ -153,7 +154,7 @@ def score(clauses: tuple[Clause, ...], parties: Parties, *, to_source=None,
     ctx = context(parties, book)
     findings: list[Finding] = []
     protections: list[Protection] = []
-    above = titles(clauses)
+    above = titles(clauses)  # a title names a subject; what is agreed is in the clauses under it
     body = [c for c in clauses if c.style != "signature" and c.id not in above]
     readings = [reading_of(c, parties) for c in body]
     for clause, r, candidates in zip(body, readings, triggers(book.rules).candidates(readings)):
@@ -180,19 +181,6 @@ def score(clauses: tuple[Clause, ...], parties: Parties, *, to_source=None,
     findings = [evolve(f, explanation=_explain(book, book.rule(f.rule), by_id[f.clause_id], f))
                 for f in findings]
     return tuple(findings), tuple(protections)
-
-
-# a title names a subject ("4、用户账号管理及账户注销"); what is agreed is in the clauses under it
-TITLE_LENGTH = 30
-SENTENCE_MARKS = re.compile(r"[，。；：,;:！？!?]")
-
-
-def titles(clauses) -> set[str]:
-    """The ids of the clauses that only title the clauses hanging from them: a short text with no
-    sentence punctuation. No rule is read in them."""
-    parents = {c.parent for c in clauses if c.parent}
-    return {c.id for c in clauses if c.id in parents and len(c.text.strip()) <= TITLE_LENGTH
-            and not SENTENCE_MARKS.search(c.text)}
 
 
 def _hits(candidates, r: Reading, ctx: Context):

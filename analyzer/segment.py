@@ -17,6 +17,8 @@ from .normalize import ROLE_LABEL as SIGNATURE_START, Text, fold, fold_table, fo
 from .numerals import cn_to_int
 
 CN = "一二三四五六七八九十百零〇两"
+SENTENCE_MARKS = "，。；：,;:！？!?"  # what ends or parts a sentence: a title holds none
+TITLE_LENGTH = 30  # the longest clause that may only title the clauses under it
 
 # Each numbering form: (style, pattern). The pattern runs on the folded line with its indent
 # removed; group "n" is the number, group "title" is not used.
@@ -37,7 +39,7 @@ MARKERS: tuple[tuple[str, re.Pattern], ...] = (
     # and a space before a short title that is the whole line ("7 系统中断或故障")
     ("arabic", re.compile(r"^(?P<n>\d{1,3})\s*(?:、|[.,](?![\d%元万])|(?=【))")),
     ("arabic", re.compile(r"^(?P<n>\d{1,2})[ \t\u3000]+(?![个日天月年元万小时分秒次周号点倍期])"
-                          r"(?=[\u4e00-\u9fff][^\s，。；：,;:！？!?\d]{1,20}$)")),
+                          rf"(?=[\u4e00-\u9fff][^\s{SENTENCE_MARKS}\d]{{1,20}}$)")),
     ("half_paren", re.compile(r"^(?P<n>\d{1,3})\)")),
     ("circled", re.compile(r"^(?P<n>[\u2460-\u2473])")),
     ("bullet", re.compile(r"^(?P<n>[●•◆■▪◇□○·])")),
@@ -309,6 +311,14 @@ def _split(t: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]
             s = k
         out.append((s, e))
     return [(s, e) for s, e in out if t[s:e].strip()]
+
+
+def titles(clauses) -> set[str]:
+    """The ids of the clauses that only title the clauses hanging from them ("4、用户账号管理及账户注销"):
+    a short text with no sentence punctuation."""
+    parents = {c.parent for c in clauses if c.parent}
+    return {c.id for c in clauses if c.id in parents and len(c.text.strip()) <= TITLE_LENGTH
+            and not any(ch in SENTENCE_MARKS for ch in c.text)}
 
 
 def clauses_of(document_text: str, *, max_chars: int = MAX_CLAUSE) -> tuple[Text, tuple[Clause, ...]]:
