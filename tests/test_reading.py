@@ -72,6 +72,10 @@ def test_an_action_something_arises_from_is_no_act():
     assert [a[0] for a in acts("因收费标准调整产生的任何纠纷，服务商不承担责任。")] == ["disclaim"]
 
 
+def test_a_modal_character_inside_a_noun_is_no_modal_word():
+    assert acts("入会申请人曾因违规被取消资格。") == [("terminate", None, None, False)]
+
+
 def test_a_contract_that_ends_has_no_actor():
     assert ("terminate", None, None, False) in acts("服务商退还全部费用后，本合同终止。")
     assert ("terminate", "customer", "right", False) in acts("如因服务商过错无法履约，客户有权要求合同终止。")
