@@ -60,7 +60,7 @@ MAY_ROLE_IN_BRACKETS = re.compile(LETTER_IN_BRACKETS).search
 NOT_A_NAME = re.compile(r"^(?:\(|（)?(?:以下简称|盖章|签章|签字|公章)|^[_\s.．…【】\[\]—－\-–/]*$")
 # a value that is only a note in brackets says who signs, and is neither a name nor a blank ("乙方：（学员）")
 ONLY_A_NOTE = re.compile(r"^\s*[(（][^()（）_]+[)）]\s*$")
-NAME_END = re.compile(r"\s{2,}|[(（](?:以下|下称|简称)|\s*[(（](?:盖章|签章|签字|公章|客户|用户)[)）]"
+NAME_END = re.compile(r"\s{2,}|[(（](?:以下|下称|简称|或简称|或称)|\s*[(（](?:盖章|签章|签字|公章|客户|用户)[)）]"
                       r"|\s+[\u4e00-\u9fff]{2,8}\s*[:：]")  # or where the next field's label starts
 
 
@@ -161,7 +161,7 @@ QUOTE_OPENS = "“\"「『‘'"
 QUOTED = re.compile(rf"[{QUOTE_OPENS}]\s*(?P<q>[^”\"」』’'\s]{{1,16}}?|[A-Za-z][A-Za-z0-9.&\- ]{{1,40}}?[A-Za-z0-9.])\s*[”\"」』’']")
 BARE = re.compile(r"^(?P<q>[\u4e00-\u9fffA-Za-z]{1,12})")
 # the words of a sentence before the name it speaks of ("本协议为X", "…全资子公司X", "…授权X")
-LEAD = re.compile(r"^.*?(?:是由|由|成为|本协议为|本协议是|协议为|条款是|购买|选择|使用|感谢您|欢迎您与|您与|您和|授权|"
+LEAD = re.compile(r"^.*?(?:是由|由|成为|(?:协议|条款|合同)(?:为|是)|购买|选择|使用|感谢您|欢迎您与|您与|您和|授权|"
                   r"全资子公司|子公司|旗下|委托|提供方|提供商|运营方|承运人|承运方|归属于|属于|是指|系指|即指|指|[】\]］])|^[)）]+[与和及]?")
 # a name in Latin letters right before a bracket: "FedRoad.com Logistics（以下简称本公司）"
 LATIN_NAME = re.compile(r"(?<![A-Za-z0-9.&\- ])[A-Za-z][A-Za-z0-9.&\- ]{1,60}[A-Za-z0-9.]$")

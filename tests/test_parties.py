@@ -375,3 +375,15 @@ def test_a_role_letter_with_an_adverb_is_no_provider():
             "二、甲方自行负责证件；甲方自行承担费用。\n三、乙方为甲方提供代订服务。\n")
     p = _parties(text)
     assert p.vendor is None and "甲方自行" not in p.vendor_words
+
+
+def test_blank_names_with_a_short_name_are_blank():
+    text = "物联网卡服务协议\n甲方：________（或简称“您”）\n乙方：________（或简称“________”）\n一、乙方为甲方提供物联网卡服务。\n"
+    p = _parties(text)
+    assert (p.vendor, p.customer) == (None, None)
+
+
+def test_the_name_after_what_the_agreement_is():
+    text = ("服务协议\n本服务协议是深圳云维科技有限公司（下称“云维”）与您之间就云维服务所订立的协议。\n"
+            "一、云维有权调整服务内容。\n二、您应按时向云维支付费用。\n")
+    assert _parties(text).vendor == "深圳云维科技有限公司"

@@ -76,6 +76,10 @@ def test_a_modal_character_inside_a_noun_is_no_modal_word():
     assert acts("入会申请人曾因违规被取消资格。") == [("terminate", None, None, False)]
 
 
+def test_a_ban_on_an_account_ends_it():
+    assert ("terminate", "vendor", "right", False) in acts("客户违规的，服务商有权立即封号。")
+
+
 def test_a_contract_that_ends_has_no_actor():
     assert ("terminate", None, None, False) in acts("服务商退还全部费用后，本合同终止。")
     assert ("terminate", "customer", "right", False) in acts("如因服务商过错无法履约，客户有权要求合同终止。")
