@@ -103,6 +103,8 @@ BREACHER = re.compile(r"(?P<side>甲方|乙方)[^，,。；]{0,12}?(?:逾期|违
 # a fixed sum as the fine: "扣款500元", "罚款为500元"; and so much a time or a day: "500元/次的违约金"
 FIXED_FINE = re.compile(rf"(?:扣款|罚款|罚金|赔偿)(?:为|人民币)?{FIGURE}元")
 FINE_PER_TIME = re.compile(rf"(?<![\d,.]){FIGURE}元\s*(?:/|每)\s*(?:次|起|单|件|辆|日|天)的?(?:违约金|罚款|罚金)")
+# a fixed sum named as the penalty: "支付不低于2万元人民币的违约金", "5000.00元的违约赔偿金"
+FIXED_SUM = re.compile(rf"(?<![\d,.]){FIGURE}\s*(?P<wan>万)?元(?:人民币)?的(?:违约金|违约赔偿金|罚款|罚金)")
 # the patterns read clause by clause that most clauses never match, each with a search for the
 # words it needs: a clause that holds none of them is not read for it (see ``live_ids``)
 GATES = {pat: gate(pat) for pat in (*AMOUNT_LABELS, ANNUAL_LABEL, ANNUAL_PRICE, PREPAID, TERM_STRONG, TERM_DATES,
@@ -138,9 +140,9 @@ def penalties(v: str) -> list[Penalty]:
         payer = _payer(s)
         pct, daily = _size(s)
         fixed = None
-        f = FIXED_FINE.search(s) or FINE_PER_TIME.search(s)
+        f = FIXED_FINE.search(s) or FINE_PER_TIME.search(s) or FIXED_SUM.search(s)
         if f:
-            fixed = float(f.group("num").replace(",", ""))
+            fixed = float(f.group("num").replace(",", "")) * (10000 if f.groupdict().get("wan") else 1)
         if pct is not None or fixed is not None or daily is not None or "违约金" in s:
             out.append(Penalty(payer, pct, fixed, s, daily, FORFEITED.search(s) is not None))
     return out
