@@ -28,6 +28,7 @@ class Expected:
     terms: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     patterns: tuple[re.Pattern, ...] = ()
+
     @functools.cached_property
     def gates(self) -> tuple:
         """For each pattern, a quick search for the words it needs (``literals.gate``)."""

@@ -1,7 +1,7 @@
 """Document issues, each shown present and absent."""
 from hypothesis import given, settings, strategies as st
 
-from analyzer.checks import check
+from analyzer.checks import check, numbering_anomaly
 from analyzer.model import Clause
 from analyzer.parties import parties
 from analyzer.segment import clauses_of
@@ -80,7 +80,6 @@ def numbered(*rows):
 
 
 def test_numbering_anomaly_names_each_break_in_a_list():
-    from analyzer.checks import numbering_anomaly
     rows = [("c1", "2", "arabic", None, "2. 服务内容。"), ("c2", "2", "arabic", None, "2. 服务期限。"),
             ("c3", "4", "arabic", None, "4. 费用。"), ("c4", "3", "arabic", None, "3. 付款。")]
     issue, = numbering_anomaly(numbered(*rows))
@@ -91,7 +90,6 @@ def test_numbering_anomaly_names_each_break_in_a_list():
 
 
 def test_articles_numbered_through_the_chapters_are_in_order():
-    from analyzer.checks import numbering_anomaly
     rows = [("h1", "第一章", "chapter", None, "第一章 总则"), ("a1", "第一条", "article", "h1", "第一条 定义。"),
             ("a2", "第二条", "article", "h1", "第二条 范围。"), ("h2", "第二章", "chapter", None, "第二章 费用"),
             ("a3", "第三条", "article", "h2", "第三条 付款。"), ("a4", "第四条", "article", "h2", "第四条 发票。")]
@@ -102,7 +100,6 @@ def test_articles_numbered_through_the_chapters_are_in_order():
 
 
 def test_a_list_that_starts_over_once_is_two_lists():
-    from analyzer.checks import numbering_anomaly
     once = [("c1", "1", "arabic", None, "1. 服务。"), ("c2", "2", "arabic", None, "2. 费用。"),
             ("c3", "1", "arabic", None, "1. 附件说明。"), ("c4", "2", "arabic", None, "2. 附件费用。")]
     assert numbering_anomaly(numbered(*once)) == []
@@ -112,7 +109,6 @@ def test_a_list_that_starts_over_once_is_two_lists():
 
 
 def test_an_item_that_opens_inside_the_line_before_its_list_is_item_1():
-    from analyzer.checks import numbering_anomaly
     lead = "（一）提前退租的，按如下方式处理：1.甲方违约的，双倍返还押金。"
     rows = [("p1", "(一)", "cn_paren", None, lead), ("c2", "2", "arabic", "p1", "2.乙方违约的，押金不退。"),
             ("c3", "3", "arabic", "p1", "3.其他情形协商处理。")]
@@ -123,7 +119,6 @@ def test_an_item_that_opens_inside_the_line_before_its_list_is_item_1():
 
 
 def test_an_item_and_its_translation_share_a_number():
-    from analyzer.checks import numbering_anomaly
     rows = [("c1", "1", "arabic", None, "1. 服务项目及费用"), ("c2", "1", "arabic", None, "1. Service items and fees\n委托方申请留学。"),
             ("c3", "2", "arabic", None, "2. 退款"), ("c4", "2", "arabic", None, "2. Refund\n受托方不能保证录取。")]
     assert numbering_anomaly(numbered(*rows)) == []
@@ -133,7 +128,6 @@ def test_an_item_and_its_translation_share_a_number():
 
 
 def test_a_list_flattened_into_an_item_of_its_own_form_is_in_order():
-    from analyzer.checks import numbering_anomaly
 
     def rows(*numbers):
         return [(f"c{k}", str(n), "arabic", None, f"{n}. 第{k}项。") for k, n in enumerate(numbers)]
@@ -143,7 +137,6 @@ def test_a_list_flattened_into_an_item_of_its_own_form_is_in_order():
 
 
 def test_numbering_anomaly_checks_a_dotted_number_against_its_parent():
-    from analyzer.checks import numbering_anomaly
     rows = [("c1", "1", "arabic", None, "1. 服务。"), ("c2", "2", "arabic", None, "2. 费用。"),
             ("c3", "3.1", "dotted2", "c2", "3.1 月费。"), ("c4", "3.2", "dotted2", "c2", "3.2 年费。")]
     issue, = numbering_anomaly(numbered(*rows))

@@ -4,7 +4,7 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from analyzer.literals import LiteralIndex, Prefilter, gate, required
+from analyzer.literals import LiteralIndex, Prefilter, WordFinder, gate, required
 
 
 @pytest.mark.parametrize("pattern, want", [
@@ -112,7 +112,6 @@ def test_the_words_in_each_text_are_those_it_holds():
 @given(st.lists(st.text(alphabet="甲乙方代表用户名", min_size=1, max_size=4), min_size=1, max_size=8, unique=True),
        st.text(alphabet="甲乙方代表用户名，\ud800", max_size=30))
 def test_the_word_finder_finds_what_the_alternation_longest_first_finds(words, text):
-    from analyzer.literals import WordFinder
     alternation = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
     want = [(m.start(), m.end(), m.group()) for m in alternation.finditer(text)]
     assert WordFinder(words).find(text) == want

@@ -4,6 +4,9 @@ import re
 import pytest
 
 from analyzer.evaluate import evaluate
+from analyzer.load import load
+from analyzer.normalize import fold
+from analyzer.pipeline import analyze_document, forget_texts
 
 
 @pytest.fixture(scope="module")
@@ -90,9 +93,6 @@ def test_ai_summary_is_metadata_not_analyzed(sample_analyses):
 
 
 def test_an_analysis_after_forgetting_the_memos_is_the_same():
-    from analyzer.load import load
-    from analyzer.normalize import fold
-    from analyzer.pipeline import analyze_document, forget_texts
     from tests.conftest import SAMPLES
     doc = load(SAMPLES / "youyin_call_centre_2023.txt")
     first = analyze_document(doc).to_dict()

@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 from analyzer import pipeline, tokens
 from analyzer.checks import numbering_anomaly
 from analyzer.cli import main
-from analyzer.normalize import fold, normalize
+from analyzer.normalize import fold, fold_table, fold_uncached, normalize
 from analyzer.segment import clauses_of, parse_marker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,7 +175,6 @@ def test_fold_is_the_fold_table_applied_to_every_character():
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet="ＡＢ１２：（）\u3000甲方服務條款⾒見①fiｶ \U0001F600\ud800abc", min_size=500, max_size=900))
 def test_a_long_text_folds_as_its_characters_do(text):
-    from analyzer.normalize import fold_table, fold_uncached
     assert fold_uncached(text) == text.translate(fold_table())
 
 
