@@ -20,11 +20,12 @@ from .segment import parse_marker
 
 MONEY_UNIT = re.compile(r"[元圆块角分]")
 UNDERSCORES = re.compile(r"_{3,}|＿{2,}")
-# a run of spaces where a value belongs: "预存      元", "为            。", "    年    月"
-GAP = re.compile(r"(?<=[\u4e00-\u9fff:：])[ \t\u3000]{3,}(?=元|年|月|日|个|份|天|%|％|坐席|座席|[。，；])")
+# a run of spaces where a value belongs: "预存      元", "为            。", "    年    月"; it opens
+# with its first space and looks behind it from there (see numerals.FIGURES)
+GAP = re.compile(r"[ \t\u3000](?<=[\u4e00-\u9fff:：][ \t\u3000])[ \t\u3000]{2,}(?=元|年|月|日|个|份|天|%|％|坐席|座席|[。，；])")
 TRUNCATION_MARK = re.compile(r"内容过长已截断|已截断|\(truncated\)|（未完）|（未完待续）|以下内容省略|以下省略")
 HAN = re.compile(r"[\u4e00-\u9fff]+")
-LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+LATIN = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f]*")  # a class first (see numerals.FIGURES)
 MID_SENTENCE = ("，", ",", "、", "（", "(", "【", "“", "...", "…")
 MAX_QUOTE = 40
 

@@ -12,8 +12,12 @@ FRACTION = {"角": 0.1, "分": 0.01}
 
 NUMERAL_CHARS = "".join(DIGITS) + "".join(UNITS) + "".join(BIG)
 NUMERAL_RUN = re.compile(f"[{NUMERAL_CHARS}]+")
+# A number in figures (1,200.50). Its first digit stands alone, not in \d+: the engine skips ahead
+# to where a pattern that opens with a character class can match, and tries one that opens with a
+# repeat at every position (so do CAPITAL_AMOUNT and the amounts built on these).
+FIGURES = r"\d\d*(?:,\d{3})*(?:\.\d+)?"
 CAPITAL_AMOUNT = re.compile(
-    f"[{NUMERAL_CHARS}]+(?:[元圆块](?:[{NUMERAL_CHARS}]+[角分])*[整正]?|[角分])"
+    f"[{NUMERAL_CHARS}][{NUMERAL_CHARS}]*(?:[元圆块](?:[{NUMERAL_CHARS}]+[角分])*[整正]?|[角分])"
     f"(?:[{NUMERAL_CHARS}]+[角分])*")
 
 
@@ -73,8 +77,8 @@ def to_number(text: str) -> float:
 
 # an amount in figures beside the same amount in capitals, in either order
 FIGURE_THEN_CAPITALS = re.compile(
-    r"(?P<fig>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<wan>万)?\s*元[^。；\n\d]{0,10}?"
+    rf"(?P<fig>{FIGURES})\s*(?P<wan>万)?\s*元[^。；\n\d]{{0,10}}?"
     rf"(?:大写\s*[:：]?\s*)?[(（]?\s*(?:人民币)?\s*(?P<cap>{CAPITAL_AMOUNT.pattern})")
 CAPITALS_THEN_FIGURE = re.compile(
     rf"(?P<cap>{CAPITAL_AMOUNT.pattern})\s*[(（]\s*(?:小写\s*[:：]?\s*)?[¥￥]?\s*"
-    r"(?P<fig>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<wan>万)?\s*元?\s*[)）]")
+    rf"(?P<fig>{FIGURES})\s*(?P<wan>万)?\s*元?\s*[)）]")

@@ -21,19 +21,22 @@ from .numerals import (
     CAPITAL_AMOUNT,
     CAPITALS_THEN_FIGURE,
     FIGURE_THEN_CAPITALS,
+    FIGURES,
     NUMERAL_CHARS,
     parse_amount,
     to_number,
 )
 from .reading import SENTENCES, view
 
-NUM = rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{NUMERAL_CHARS}]+)"
-FIGURE = r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)"
+NUM = rf"(?P<num>{FIGURES}|[{NUMERAL_CHARS}]+)"
+FIGURE = rf"(?P<num>{FIGURES})"
 
 # labels of the total, strongest first; a subtotal (合计, 总计) counts only when nothing else does,
 # and a handling fee's total (手续费合计) not at all
 AMOUNT_LABELS = (
-    re.compile(r"(?:合同|协议)(?:总金额|总价款?|总额|价款|金额|总?费用(?:共计|总计|合计)?)|实际付款金额|付款金额|总价款?"),
+    # every alternative opens with a plain character (see numerals.FIGURES): 合同… and 协议… apart
+    re.compile("|".join(f"{w}(?:总金额|总价款?|总额|价款|金额|总?费用(?:共计|总计|合计)?)" for w in ("合同", "协议"))
+               + "|实际付款金额|付款金额|总价款?"),
     re.compile(r"费用总计|费用合计|(?<!手续)(?<!手续费)(?:总计|合计)|总金额"),
 )
 # between a label and its amount: separators (a table's | too), the currency, 大写, brackets
@@ -87,9 +90,11 @@ SAME_AMOUNT = re.compile(r"等额|同等金额|相同金额|全部(?:合同|协�
                          r"|(?:全部|全额)(?:的)?(?:保证金|押金|预付款|预存款)")
 # what is left of the fees kept as the penalty: its size is not a share of the contract amount
 FORFEITED = re.compile(r"(?:未使用|未消费|剩余)的?(?:服务)?(?:费用|服务费|余额)[^。；]{0,6}(?:作为|视为|充作)违约金")
-PENALTY = re.compile(r"违约金|罚金|罚款|扣款|赔偿金|滞纳金|划扣|扣划|(?:双倍|两倍|[二三四五]倍)赔偿"
-                     r"|(?:合同|协议)(?:总)?(?:价款|金额|总额|价)的?\d[^。；]{0,60}(?:赔偿|违约)"
-                     r"|赔偿(?:合同|协议)(?:总)?(?:价款|金额|总额|价)的?\d")
+# every alternative opens with a plain character (see numerals.FIGURES)
+PENALTY = re.compile("|".join(["违约金", "罚金", "罚款", "扣款", "赔偿金", "滞纳金", "划扣", "扣划",
+                               *(f"{n}倍赔偿" for n in "双两二三四五"),
+                               *(rf"{w}(?:总)?(?:价款|金额|总额|价)的?\d[^。；]{{0,60}}(?:赔偿|违约)" for w in ("合同", "协议")),
+                               r"赔偿(?:合同|协议)(?:总)?(?:价款|金额|总额|价)的?\d"]))
 # who pays: "向乙方支付" is the customer paying, so a role right after 向/给 is the payee
 CUSTOMER_PAYS = re.compile(r"要求甲方(?:支付|赔偿|承担)"
                            r"|(?<![向给])甲方(?:还|也|亦|仍)?(?:应|须|需|应当)?(?:按[^。；，,]{0,16})?(?:向乙方)?(?:每日|按日|每天)?"
