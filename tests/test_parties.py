@@ -2,7 +2,7 @@
 import pytest
 
 from analyzer.errors import SettingsError
-from analyzer.parties import detect_vendor_role, parties
+from analyzer.parties import acting_brand, detect_vendor_role, parties
 from analyzer.reading import view
 from analyzer.segment import clauses_of
 
@@ -387,3 +387,45 @@ def test_the_name_after_what_the_agreement_is():
     text = ("服务协议\n本服务协议是深圳云维科技有限公司（下称“云维”）与您之间就云维服务所订立的协议。\n"
             "一、云维有权调整服务内容。\n二、您应按时向云维支付费用。\n")
     assert _parties(text).vendor == "深圳云维科技有限公司"
+
+
+def test_a_company_after_the_other_party_s_description_starts_after_its_and():
+    text = ("用户存证服务协议\n本协议为用户[成年且具有完全民事行为能力的自然人、法人或其他组织]与杭州云存知识产权服务有限公司"
+            "（以下简称“平台运维方”）之间的协议。\n一、平台运维方有权暂停服务。\n二、平台运维方可以调整价格。\n")
+    assert _parties(text).vendor == "杭州云存知识产权服务有限公司"
+
+
+def test_the_side_whose_platform_it_is_provides_where_the_parties_are_lettered():
+    # one phrase has 甲方 provide (materials to the platform); the platform is 乙方's, twice
+    text = ("项目发起协议\n甲方：张三\n乙方：上海某某信息科技有限公司\n一、甲方承诺向乙方提供真实的项目材料。\n"
+            "二、项目经审核后在乙方平台发布。\n三、甲方不得在乙方平台发布违法信息。\n")
+    p = _parties(text)
+    assert p.vendor_role == "乙方" and p.vendor == "上海某某信息科技有限公司"
+
+
+def test_a_kind_of_party_with_a_blank_for_its_name_names_no_party():
+    text = ("项目发起协议\n甲方：项目发起人（________）（以下亦简称“您”）\n乙方：上海某某信息科技有限公司\n"
+            "一、乙方为甲方提供项目发布服务。\n")
+    p = _parties(text)
+    assert (p.vendor, p.customer) == ("上海某某信息科技有限公司", None)
+
+
+def test_the_brand_the_terms_make_act_and_call_their_platform_by_is_the_vendor():
+    text = ("用户协议\n欢迎您使用来趣平台服务！\n一、来趣有权暂停向您提供来趣平台服务。\n"
+            "二、来趣有权修改本协议。\n三、您应遵守来趣平台的规则。\n")
+    p = _parties(text)
+    assert p.vendor == "来趣" and "来趣有权暂停" not in view("来趣有权暂停", p).text
+
+
+@pytest.mark.parametrize("squeezed", [
+    "软件有权暂停服务。软件有权修改协议。软件平台的规则。软件平台由我们运营。",  # a thing, not a brand
+    "第三方有权收费。第三方可以拒绝。第三方平台的规则。第三方平台的服务。",
+    "来趣有权暂停服务。来趣平台的规则。",  # acting once
+])
+def test_no_acting_brand(squeezed):
+    assert acting_brand(squeezed) is None
+
+
+def test_a_gym_s_word_for_itself_is_the_vendor_s():
+    text = "会员卡协议\n一、会馆有权调整营业时间。\n二、会馆可以暂停会员卡的使用。\n三、会员应遵守会馆的规定。\n"
+    assert "会馆" in _parties(text).vendor_words
