@@ -70,9 +70,15 @@ def _clean_name(value: str) -> str | None:
     return _name_in(value, _name_part(value))
 
 
+# a blank in brackets after a kind of party, where its name is to be filled in: "项目发起人（________）"
+BLANK_AFTER = re.compile(r"\s*[(（]_+[)）]$")
+
+
 def _name_in(value: str, v: str) -> str | None:
     """``_clean_name`` of a value whose name part (``_name_part``) is ``v``."""
-    if not v or NOT_A_NAME.match(v) or len(v) > 60 or (_generic_noun().search(v) and not _org().search(v)):
+    if not v or NOT_A_NAME.match(v) or len(v) > 60:
+        return None
+    if _generic_noun().search(BLANK_AFTER.sub("", v)) and not _org().search(v):
         return None
     return value_from_fold(value, v)
 
@@ -162,7 +168,8 @@ QUOTED = re.compile(rf"[{QUOTE_OPENS}]\s*(?P<q>[^”\"」』’'\s]{{1,16}}?|[A-
 BARE = re.compile(r"^(?P<q>[\u4e00-\u9fffA-Za-z]{1,12})")
 # the words of a sentence before the name it speaks of ("本协议为X", "…全资子公司X", "…授权X")
 LEAD = re.compile(r"^.*?(?:是由|由|成为|(?:协议|条款|合同)(?:为|是)|购买|选择|使用|感谢您|欢迎您与|您与|您和|授权|"
-                  r"全资子公司|子公司|旗下|委托|提供方|提供商|运营方|承运人|承运方|归属于|属于|是指|系指|即指|指|[】\]］])|^[)）]+[与和及]?")
+                  r"全资子公司|子公司|旗下|委托|提供方|提供商|运营方|承运人|承运方|归属于|属于|是指|系指|即指|指|[】\]］])|^[)）]+[与和及]?"
+                  r"|^与")  # "用户[…]与杭州…有限公司": the other party's description ends with its 与
 # a name in Latin letters right before a bracket: "FedRoad.com Logistics（以下简称本公司）"
 LATIN_NAME = re.compile(r"(?<![A-Za-z0-9.&\- ])[A-Za-z][A-Za-z0-9.&\- ]{1,60}[A-Za-z0-9.]$")
 # a name in quotes right before a bracket: "“悠哉工作网”（域名为…，以下简称“悠哉工作”）"
@@ -287,6 +294,8 @@ PAYS = (
 PHRASES = tuple((1, pat) for pat in PROVIDES) + tuple((2, pat) for pat in PAYS)
 # every phrase names a side by its letter: a text without one holds none
 LETTERED = re.compile("[甲乙]方")
+# the platform is the provider's ("在乙方平台发布"): a vote where the parties are labeled 甲方/乙方
+PLATFORM_OF = re.compile("([甲乙])方的?平台")
 SERVICE_AFTER = re.compile(r"[^。；，,]{0,4}(?:服务|平台|系统|技术|产品|线路|号码|课程|培训|咨询|软件|网络|通信|电信)")
 
 
@@ -548,6 +557,8 @@ def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
             vendor.add(name=paid)
     if not vendor.names:
         _unnamed_vendor(text, defs, role, vendor, customer)
+    if not vendor.names and role is None:
+        vendor.add(name=acting_brand(squeezed))  # a name is one of its side's words too
     _self_references(squeezed, role, vendor, customer)
     standing = list(STANDING_NAME.finditer(folded)) if vendor.names or customer.names else []
     vendor_name = _best_name(vendor.names, text, standing)
@@ -587,9 +598,15 @@ def _vendor_role(text, squeezed, names, signature, vendor_role) -> tuple[str | N
     lettered = {r: names.get(r) or signature.get(r) for r in ("甲方", "乙方") if r in names or r in signature}
     filled = [r for r, n in lettered.items() if n]
     drafter = filled[0] if len(lettered) == 2 and len(filled) == 1 else None  # a template filled in for itself
-    role, phrase = detect_vendor_role(text, Counter({drafter: 2}) if drafter else None, squeezed=squeezed)
+    votes = Counter({drafter: 2} if drafter else {})
+    if lettered:
+        votes.update(m.group(1) + "方" for m in PLATFORM_OF.finditer(squeezed))
+    role, phrase = detect_vendor_role(text, votes, squeezed=squeezed)
     if role:
-        return role, phrase or f"only {drafter} is named: the drafter of a template is its vendor"
+        if phrase:
+            return role, phrase
+        return role, (f"only {drafter} is named: the drafter of a template is its vendor" if role == drafter
+                      else f"the platform is {role}'s ({role}平台)")
     return ("乙方", "no provider phrase found; 乙方 assumed") if lettered else (None, "")
 
 
@@ -728,6 +745,28 @@ def brand_words(squeezed: str, name: str, known: set[str]) -> list[str]:
 
 # the word right before an act, in brand_words' search window
 RUN_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,8}$")
+# words before an act that name no brand: a demonstrative or quantifier first, a side's role last
+NOT_A_BRAND = re.compile(r"^(?:本|该|此|其|各|任何|相关|其他|其它|所有|第三)|方$|平台$")
+
+
+def acting_brand(squeezed: str) -> str | None:
+    """The brand terms that name no company make act and call their platform by ("来人有权…",
+    "来人平台服务"): of the words right before an act, the most frequent one, acting twice or more,
+    that names a platform twice or more and is none of the vocabulary's words for a side."""
+    v = vocabulary()
+    known = set(v["vendor_roles"] + v["customer_roles"] + v["vendor_self"] + v["customer_self"] + v["kinds_of_party"]
+                + v["not_brands"])
+    counts: Counter[str] = Counter()
+    for m in _acts().finditer(squeezed):
+        run = RUN_BEFORE.search(squeezed, max(0, m.start() - 6), m.start())
+        if run:  # the run's endings of two characters or more
+            counts.update(run.group(0)[k:] for k in range(len(run.group(0)) - 1))
+    for word, n in counts.most_common():
+        if n < 2:
+            return None
+        if word not in known and not NOT_A_BRAND.search(word) and squeezed.count(word + "平台") >= 2:
+            return word
+    return None
 
 
 @functools.lru_cache(maxsize=1)
