@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from analyzer.pipeline import analyze
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "contracts"
 GOLD = ROOT / "data" / "labeled" / "gold" / "samples.json"
@@ -21,7 +23,6 @@ def sample_paths():
 
 @pytest.fixture(scope="session")
 def sample_analyses(sample_paths):
-    from analyzer.pipeline import analyze
     return [analyze(p) for p in sample_paths]
 
 

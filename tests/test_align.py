@@ -3,7 +3,17 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from analyzer.align import Aligner, counterparts
+from analyzer import pipeline, tokens
+from analyzer.align import (
+    Aligner,
+    FuzzyAlphabet,
+    KeywordIndex,
+    counterparts,
+    rounded,
+    squash_folded,
+    squash_folded_all,
+)
+from analyzer.load import load
 from analyzer.pipeline import aligner
 from analyzer.segment import clauses_of
 from analyzer.taxonomy import load_taxonomy
@@ -67,7 +77,6 @@ def test_counterparts_prefer_the_same_category(fitted):
 
 
 def test_keyword_index_finds_what_a_plain_search_finds():
-    from analyzer.align import KeywordIndex
     groups = [("违约", "违约金", "约金"), ("退还", "不予退还", "还款"), ("金",)]
     index = KeywordIndex(groups)
     for text in ("乙方不予退还违约金", "违约违约", "还款", "无关", "", "不予退还款项，违约金"):
@@ -99,7 +108,6 @@ def test_a_stored_fit_scores_exactly_like_a_fresh_one(tmp_path):
 
 
 def test_a_damaged_stored_fit_is_fitted_again(tmp_path, monkeypatch):
-    from analyzer import pipeline
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     stored = tmp_path / "analyzer" / f"aligner-{pipeline.aligner_key()}.npz"
     stored.parent.mkdir(parents=True)
@@ -139,7 +147,6 @@ _SCANNED = st.text(alphabet="违约金退还款项甲乙方丙，\n𠀀", max_si
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.lists(_KEYWORDS, min_size=1, max_size=4), st.lists(_SCANNED, max_size=5))
 def test_keyword_counts_are_those_of_a_plain_search(groups, texts):
-    from analyzer.align import KeywordIndex
     groups = [tuple(g) for g in groups]
     got = KeywordIndex(groups).counts(texts)
     want = [[sum(1 for w in g if w in text) for g in groups] for text in texts]
@@ -151,8 +158,6 @@ def test_keyword_counts_are_those_of_a_plain_search(groups, texts):
        st.lists(st.text(alphabet="甲乙方费用 争议法院ab1c2\x00𠀀", max_size=20), max_size=5))
 def test_the_fuzzy_alphabet_keeps_every_ratio(patterns, strings):
     from rapidfuzz import fuzz, process
-
-    from analyzer.align import FuzzyAlphabet
     alphabet = FuzzyAlphabet(patterns)
     mapped_patterns, mapped = alphabet.translate(patterns), alphabet.translate(strings)
     assert [len(s) for s in mapped] == [len(s) for s in strings]
@@ -162,7 +167,6 @@ def test_the_fuzzy_alphabet_keeps_every_ratio(patterns, strings):
 
 
 def test_rounded_is_python_s_round():
-    from analyzer.align import rounded
     rng = np.random.default_rng(7)
     for digits in (0, 2, 4):
         halves = (np.arange(5000) + 0.5) / 10 ** digits
@@ -189,7 +193,6 @@ def test_words_are_the_cut_tokens_that_carry_meaning(text):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(alphabet="甲乙 \t\n\u3000ＡＢ１２⾒見臺灣，,.ab_①\x00", max_size=12), max_size=6))
 def test_texts_squashed_together_are_each_squashed(texts):
-    from analyzer.align import squash_folded, squash_folded_all
     assert squash_folded_all(texts) == [squash_folded(t) for t in texts]
 
 
@@ -209,8 +212,6 @@ def test_words_of_texts_cut_together_are_the_words_of_each(texts):
 
 
 def test_words_of_the_sample_clauses_cut_together_are_the_words_of_each(sample_paths):
-    from analyzer.align import squash_folded_all
-    from analyzer.load import load
     tk = tokenizer()
     for path in sample_paths:
         texts = [c.text for c in clauses_of(load(path).text)[1]]
@@ -220,7 +221,6 @@ def test_words_of_the_sample_clauses_cut_together_are_the_words_of_each(sample_p
 
 def test_words_of_texts_cut_together_without_the_compiled_segmenter(monkeypatch):
     import sys
-    from analyzer import tokens
     monkeypatch.setitem(sys.modules, tokens.COMPILED, None)
     tk = tokens.Tokenizer()
     texts = ["乙方有权单方解除合同，违约金为合同总额的20%。", "", "见www.example.com第2.1.1条"]

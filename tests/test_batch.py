@@ -4,7 +4,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analyzer import batch
+from analyzer import batch, pipeline
+from analyzer.cli import EXIT_BAD_INPUT, EXIT_INTERNAL, main
 
 TABLES = batch.TABLES
 
@@ -121,7 +122,6 @@ def test_dask_cluster_gives_the_same_tables(corpus, reference, tmp_path):
 
 def test_cli_batch(corpus, tmp_path):
     from click.testing import CliRunner
-    from analyzer.cli import main
     r = CliRunner().invoke(main, ["batch", str(corpus), "--out", str(tmp_path), "--jobs", "2"])
     assert r.exit_code == 2  # one file failed
     assert "analyzed 15" in r.output and "1 failed" in r.output
@@ -131,7 +131,6 @@ def test_cli_batch(corpus, tmp_path):
 
 def test_cli_batch_leaves_out_excluded_files(corpus, tmp_path):
     from click.testing import CliRunner
-    from analyzer.cli import main
     r = CliRunner().invoke(main, ["batch", str(corpus), "--out", str(tmp_path), "--exclude", "broken.*",
                                   "--exclude", "2_*"])
     assert r.exit_code == 0, r.output  # the broken file is left out, so nothing failed
@@ -144,8 +143,6 @@ def test_a_worker_that_dies_loses_only_what_it_held(corpus, tmp_path, monkeypatc
     import os
     import signal
     from click.testing import CliRunner
-    from analyzer import pipeline
-    from analyzer.cli import EXIT_INTERNAL, main
     src = tmp_path / "in"
     src.mkdir()
     for p in sorted(corpus.glob("0_*")):
@@ -229,7 +226,6 @@ def test_killing_the_batch_ends_its_workers(corpus, tmp_path):
 def test_a_second_batch_into_the_same_folder_is_told_another_holds_it(corpus, tmp_path):
     fcntl = pytest.importorskip("fcntl")
     from click.testing import CliRunner
-    from analyzer.cli import EXIT_BAD_INPUT, main
     out = tmp_path / "out"
     out.mkdir()
     with open(out / batch.LOCK, "a") as held:  # as a running batch holds it
@@ -245,7 +241,6 @@ def test_a_second_batch_into_the_same_folder_is_told_another_holds_it(corpus, tm
 
 def test_a_resumed_batch_counts_the_failures_of_the_whole_folder(corpus, tmp_path):
     from click.testing import CliRunner
-    from analyzer.cli import EXIT_BAD_INPUT, main
     CliRunner().invoke(main, ["batch", str(corpus), "--out", str(tmp_path)])
     r = CliRunner().invoke(main, ["batch", str(corpus), "--out", str(tmp_path)])
     assert r.exit_code == EXIT_BAD_INPUT  # the errors table still holds the broken file
@@ -254,7 +249,6 @@ def test_a_resumed_batch_counts_the_failures_of_the_whole_folder(corpus, tmp_pat
 
 def test_an_unwritable_out_names_the_folder_not_a_scheduler(corpus, tmp_path):
     from click.testing import CliRunner
-    from analyzer.cli import EXIT_BAD_INPUT, main
     (tmp_path / "a_file").write_text("x")
     out = tmp_path / "a_file" / "out"
     r = CliRunner().invoke(main, ["batch", str(corpus), "--out", str(out)])

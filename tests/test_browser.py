@@ -9,6 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from analyzer.cli import main
+from analyzer.comparison import compare
+from analyzer.pipeline import analyze
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -37,8 +39,6 @@ def test_report_in_a_real_browser(tmp_path, sample_paths):
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["compare", str(sample_paths[0].parent), "--out", str(out)])
     assert r.exit_code == 0, r.output
-    from analyzer.comparison import compare
-    from analyzer.pipeline import analyze
     names = compare([analyze(p) for p in sample_paths], with_counterparts=False).names
     errors = []
     with sync_playwright() as p:

@@ -1,8 +1,15 @@
 """Document issues, each shown present and absent."""
 from hypothesis import given, settings, strategies as st
 
-from analyzer.checks import check, numbering_anomaly
-from analyzer.model import Clause
+from analyzer.checks import (
+    blank_fields,
+    check,
+    folded_texts,
+    language,
+    numbering_anomaly,
+)
+from analyzer.model import Clause, Parties
+from analyzer.normalize import fold
 from analyzer.parties import parties
 from analyzer.segment import clauses_of
 
@@ -64,7 +71,6 @@ def test_conflicting_forums_and_renewal():
 @settings(max_examples=200, deadline=None)
 @given(st.integers(0, 400), st.integers(0, 400), st.integers(0, 3))
 def test_not_chinese_exactly_when_han_is_under_a_fifth_of_the_letters(han, latin, pieces):
-    from analyzer.checks import language
     text = "合" * han + "a" * latin
     step = max(1, len(text) // (pieces + 1))
     clauses = [Clause(id=f"c{i}", number=None, heading_path=(), text=text[k:k + step], start=k, end=k + step,
@@ -146,8 +152,6 @@ def test_numbering_anomaly_checks_a_dotted_number_against_its_parent():
 
 
 def test_a_blank_is_a_run_of_underscores_half_or_full_width():
-    from analyzer.checks import blank_fields
-    from analyzer.model import Parties
     named = Parties({"甲方": "某某贸易有限公司", "乙方": "某某通信有限公司"}, {}, None, None, "")
     for text, blank in (("账号：___", True), ("账号：＿＿＿", True), ("账号：__＿", True), ("账号：__", False),
                         ("账号_名称", False)):
@@ -156,8 +160,6 @@ def test_a_blank_is_a_run_of_underscores_half_or_full_width():
 
 
 def test_the_clauses_folded_together_are_each_clause_folded():
-    from analyzer.checks import folded_texts
-    from analyzer.normalize import fold
     texts = ["一、合同總金額：５０００元（伍仟圓整）", "", "二、⾒證人　　　簽字＿＿", "3. plain text", "（４）ＡＢＣ"]
     clauses = [Clause(f"c{i}", None, (), t, 0, len(t), 0, "paragraph") for i, t in enumerate(texts)]
     assert folded_texts(clauses) == [fold(t) for t in texts]

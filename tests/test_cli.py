@@ -6,6 +6,7 @@ import sys
 from click.testing import CliRunner
 
 from analyzer.cli import main
+from analyzer.pipeline import expand
 
 SPEC_TERMS = {"contract_amount", "rate_per_minute", "sms_rate", "minimum_spend", "term_months", "penalty_pct_max"}
 
@@ -85,7 +86,6 @@ def test_python_m_analyzer_help_runs():
 
 
 def test_exclude_leaves_out_files_inside_folders_by_name_or_path(tmp_path, sample_paths):
-    from analyzer.pipeline import expand
     for name in ("a.txt", "README.md", "drafts/b.txt", "c.md", "old/README.txt"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(sample_paths[0].read_bytes())

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from analyzer import pipeline
 from analyzer.cli import main
 from analyzer.errors import InputError
 from analyzer.load import load
-from analyzer.pipeline import analyze
+from analyzer.pipeline import analyze, analyze_many
 
 GOOD = "服务协议\n甲方：某某贸易有限公司\n乙方：某某通信有限公司\n一、乙方向甲方提供呼叫中心服务。\n二、已付费用不予退还。\n"
 
@@ -149,7 +150,6 @@ def test_folder_of_a_thousand_files_with_three_broken(tmp_path):
 
 
 def test_an_internal_error_loses_only_its_file(tmp_path, monkeypatch):
-    from analyzer import pipeline
     (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
     (tmp_path / "b.txt").write_text(GOOD.replace("贸易", "商贸"), encoding="utf-8")
     real = pipeline.analyze_document
@@ -216,7 +216,6 @@ def test_a_minimum_spend_per_zero_years_is_no_minimum_spend(tmp_path):
 
 
 def test_failures_and_sources_are_printable(tmp_path):
-    from analyzer.pipeline import analyze_many
     good = os.path.join(os.fsencode(tmp_path), b"\xff\xfegood\n.txt")
     with open(good, "wb") as fh:
         fh.write(GOOD.encode("utf-8"))

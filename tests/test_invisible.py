@@ -9,7 +9,14 @@ from hypothesis import given, settings, strategies as st
 from analyzer.checks import check, hidden_characters
 from analyzer.load import load
 from analyzer.model import Document
-from analyzer.normalize import invisible_pattern, normalize
+from analyzer.normalize import (
+    CF_PLANES,
+    INVISIBLE_CATEGORY,
+    format_characters,
+    invisible_pattern,
+    normalize,
+    visible,
+)
 from analyzer.parties import parties
 from analyzer.pipeline import analyze_document
 from analyzer.segment import clauses_of
@@ -172,7 +179,6 @@ def test_no_labeled_contract_reports_hidden_characters():
 def test_the_invisible_set_is_every_format_character_of_its_planes():
     """format_characters skips the printable runs; it finds what trying every code point finds."""
     import unicodedata
-    from analyzer.normalize import CF_PLANES, INVISIBLE_CATEGORY, format_characters
     plain = [o for plane in CF_PLANES for o in plane if unicodedata.category(chr(o)) == INVISIBLE_CATEGORY]
     assert format_characters(CF_PLANES) == plain
 
@@ -183,7 +189,6 @@ def test_the_invisible_set_is_every_format_character_of_its_planes():
     "plain text",
 ])
 def test_visible_drops_exactly_what_the_invisible_pattern_matches(text):
-    from analyzer.normalize import visible
     shown = visible(text)
     cuts = [m.start() for m in invisible_pattern().finditer(text)]
     assert shown.text == invisible_pattern().sub("", text)

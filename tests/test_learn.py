@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+import analyzer
+from analyzer.errors import ResourceError
 from analyzer.learn import Example, Model, Vocabulary, act_tokens, features, fit, packaged, second_opinion, tokens
 from analyzer.reading import read
 
@@ -56,7 +58,6 @@ def test_fit_save_and_load_round_trip(tmp_path):
 
 
 def test_an_unreadable_model_is_a_clear_error(tmp_path):
-    from analyzer.errors import ResourceError
     (tmp_path / "model.json").write_text("{}", encoding="utf-8")
     with pytest.raises(ResourceError, match="analyzer model fit"):
         Model.load(tmp_path)
@@ -110,7 +111,6 @@ def test_a_malformed_gold_file_is_one_line(tmp_path):
 
 
 def test_the_second_opinion_as_a_dataframe(sample_paths):
-    import analyzer
     a = analyzer.analyze(sample_paths[0])
     df = a.second_opinion
     assert list(df.columns) == ["vendor", "kind", "code", "label", "confidence", "clause_id", "clause", "quote"]

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from analyzer.errors import InputError, NeedsOCR
-from analyzer.load import load, unwrap_note
+from analyzer.load import load, readable_text, unwrap_note
 
 CONTRACT = "第一条 乙方向甲方提供呼叫中心服务。\n第二条 已付费用不予退还。\n"
 
@@ -134,6 +134,5 @@ def test_size_limit(tmp_path):
 @given(st.text(alphabet=st.sampled_from(["合", "a", " ", "\n", "\r", "\t", "\x00", "\x07", "\x1f", "\ue000", "\uf8ff",
                                          "\ufffd", "\uf900"]), min_size=1, max_size=200))
 def test_text_is_unreadable_when_over_two_percent_is_control_or_private_use(text):
-    from analyzer.load import readable_text
     bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\n\r\t") or 0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd")
     assert readable_text(text) is (bad / len(text) < 0.02)

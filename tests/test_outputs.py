@@ -11,9 +11,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from analyzer import pipeline
+from analyzer.brief import brief
 from analyzer.cli import EXIT_BAD_INPUT, EXIT_INTERNAL, main
+from analyzer.comparison import compare
+from analyzer.model import evolve
+from analyzer.pipeline import expand
+from analyzer.render import report
+from analyzer.render.excel import SHEETS
+from analyzer.render.markdown import brief_md, comparison_md
 from analyzer.render.report import MANIFEST
-from analyzer.tokens import tokenizer
+from analyzer.render.safe import cell
+from analyzer.tokens import cache_dir, tokenizer
 
 GOOD = "服务协议\n甲方：某某贸易有限公司\n乙方：某某通信有限公司\n一、乙方向甲方提供呼叫中心服务。\n二、已付费用不予退还。\n"
 NO_PARTIES = "服务协议\n一、乙方向甲方提供呼叫中心服务。\n二、已付费用不予退还。\n三、乙方有权立即停止服务。\n"
@@ -53,7 +62,6 @@ def test_a_vendor_named_like_a_formula_is_text_in_every_cell_headers_included(tm
     r = cli("compare", src, "--out", out, "--no-model")
     assert r.exit_code == 0, r.output
     from openpyxl import load_workbook
-    from analyzer.render.excel import SHEETS
     wb = load_workbook(out / "comparison.xlsx")
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f" or str(c.value).startswith("=")]
@@ -66,7 +74,6 @@ def test_a_vendor_named_like_a_formula_is_text_in_every_cell_headers_included(tm
 
 
 def test_a_cell_never_holds_what_a_workbook_cannot():
-    from analyzer.render.safe import cell
     assert cell("a\x01b\x1f") == "a\ufffdb\ufffd" and cell("=1+1") == "'=1+1" and cell(3) == 3
 
 
@@ -111,8 +118,6 @@ def test_help_documents_every_exit_code():
 
 
 def test_a_crash_exits_3_with_one_line_asking_to_report_it(tmp_path, monkeypatch):
-    from analyzer.render import report
-
     def broken(comp, out, **options):
         raise TypeError("boom")
 
@@ -127,7 +132,6 @@ def test_a_crash_exits_3_with_one_line_asking_to_report_it(tmp_path, monkeypatch
 
 
 def test_a_defect_met_by_one_file_exits_3_and_the_others_are_still_analyzed(tmp_path, monkeypatch):
-    from analyzer import pipeline
     real = pipeline.analyze_document
 
     def flaky(doc, settings=None):
@@ -162,7 +166,6 @@ def test_an_output_folder_inside_the_input_is_never_read_back(tmp_path):
         assert r.exit_code == 0, r.output
         assert "compared 2 contract(s)" in r.output
     assert len(json.loads((out / "results.json").read_text(encoding="utf-8"))["contracts"]) == 2
-    from analyzer.pipeline import expand
     named = out / "comparison.md"
     assert expand([src, named], skip=[out]) == [src / "a.txt", src / "b.txt", named]  # named itself: taken
 
@@ -225,10 +228,6 @@ def test_a_manifest_never_removes_anything_outside_the_folder(tmp_path):
 # 8. messages
 
 def test_a_newline_in_a_vendor_name_stays_inside_its_heading(sample_analyses):
-    from analyzer.brief import brief
-    from analyzer.comparison import compare
-    from analyzer.model import evolve
-    from analyzer.render.markdown import brief_md, comparison_md
     a = sample_analyses[0]
     odd = evolve(a, parties=evolve(a.parties, vendor_name="某某\n# 伪造标题\r\n公司"))
     comp = compare([odd] + list(sample_analyses[1:3]))
@@ -267,7 +266,6 @@ def test_the_cache_goes_where_the_setting_says_or_nowhere(tmp_path, sample_paths
 
 
 def test_cache_dir_reads_the_setting(tmp_path, monkeypatch):
-    from analyzer.tokens import cache_dir
     for off in ("off", "OFF", ""):
         monkeypatch.setenv("ANALYZER_CACHE_DIR", off)
         assert cache_dir() is None

@@ -1,8 +1,23 @@
 """Party names and roles: read from the text, never assumed from the letter."""
 import pytest
 
+from analyzer.checks import blank_fields
 from analyzer.errors import SettingsError
-from analyzer.parties import acting_brand, detect_vendor_role, parties
+from analyzer.model import Document
+from analyzer.normalize import fold, squash
+from analyzer.parties import (
+    LETTERED,
+    PAYS,
+    PHRASES,
+    acting_brand,
+    core_name,
+    detect_vendor_role,
+    parties,
+    phrase_filter,
+    provider_phrases,
+    slot_phrases,
+)
+from analyzer.pipeline import analyze_document
 from analyzer.reading import view
 from analyzer.segment import clauses_of
 
@@ -87,8 +102,6 @@ def test_provider_called_by_its_trade_name():
     ("北京星河科技有限公司", "星河只出现一次。", None),  # the text must use it
 ])
 def test_core_name(full, text, core):
-    from analyzer.parties import core_name
-    from analyzer.normalize import fold
     assert core_name(full, fold(text)) == core
 
 
@@ -213,8 +226,6 @@ def test_names_in_brackets_and_a_blank_marked_as_the_customer():
 
 
 def test_the_output_says_which_words_were_taken():
-    from analyzer.pipeline import analyze_document
-    from analyzer.model import Document
     text = "云盘服务协议\n杭州青石数据科技有限公司（以下简称“青石”）向您提供服务。\n1. 青石有权暂停服务。\n"
     d = analyze_document(Document("x.txt", "0", text, "text")).to_dict()
     assert "青石" in d["parties"]["vendor_words"] and "您" in d["parties"]["customer_words"]
@@ -261,7 +272,6 @@ def test_a_label_that_says_what_kind_of_party_signs_is_no_name():
 
 
 def test_a_note_in_brackets_is_neither_a_name_nor_a_blank():
-    from analyzer.checks import blank_fields
     text = ("网络课程协议\n甲方：北京青禾科技有限公司\n乙方：（学员）\n一、甲方通过网络平台向乙方提供培训课程。\n")
     clean, clauses = clauses_of(text)
     p = parties(clean.text, clauses)
@@ -289,7 +299,6 @@ def test_the_software_speaking_of_itself_is_the_vendor():
 
 
 def test_a_provider_phrase_is_looked_for_in_every_text_that_holds_it():
-    from analyzer.parties import PHRASES, phrase_filter, provider_phrases
     texts = ["本协议是您与无忧帮帮（深圳）科技有限公司之间订立的协议", "阿里云计算有限公司，与您共同签署",
              "杭州某某网络科技有限公司为您提供服务", "甲方向乙方提供技术服务，乙方应向甲方支付服务费",
              "乙方作为平台的提供商，甲方作为乙方的用户", "甲方租用乙方提供的线路，甲方让乙方使用场地"]
@@ -301,7 +310,6 @@ def test_a_provider_phrase_is_looked_for_in_every_text_that_holds_it():
 
 
 def test_vendor_role_is_the_same_with_the_squeezed_text_given():
-    from analyzer.normalize import fold, squash
     text = "甲方向乙方支付服务费。\n乙方 向甲方 提供技术服务。"
     assert detect_vendor_role(text, squeezed=squash(fold(text))) == detect_vendor_role(text)
 
@@ -319,7 +327,6 @@ SLOT_TEXTS = [
 
 def test_a_phrase_that_opens_with_a_name_is_found_as_a_search_from_every_character_finds_it():
     import random
-    from analyzer.parties import provider_phrases, slot_phrases
     rng = random.Random(7)
     pieces = ["您", "与", "和", "为", "向", "提供", "之间", "共同", "，", "。", "“", "”", "（", "）", "(", ")",
               "以下简称", "科技有限公司", "Ab", " Cd", "深圳", "\n", " ", "用户", "X"]
@@ -332,7 +339,6 @@ def test_a_phrase_that_opens_with_a_name_is_found_as_a_search_from_every_charact
 
 
 def test_a_fee_phrase_opens_the_text_or_follows_a_mark():
-    from analyzer.parties import PAYS
     fee = PAYS[2]
     assert fee.match("甲方支付服务费") and fee.search("。乙方应支付服务费") and fee.search("2乙方应支付服务费")
     assert not fee.search("由甲方支付服务费") and not fee.search("甲甲方支付服务费")
@@ -340,7 +346,6 @@ def test_a_fee_phrase_opens_the_text_or_follows_a_mark():
 
 def test_a_text_without_a_lettered_side_has_no_provider_phrase():
     import random
-    from analyzer.parties import LETTERED, PHRASES
     rng = random.Random(3)
     pieces = ["甲方", "乙方", "甲", "乙", "方", "向", "为", "给", "提供", "服务", "支付", "服务费", "作为", "提供商",
               "使用", "让", "应", "。", "，", "1", "的"]

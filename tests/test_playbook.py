@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+import analyzer
+from analyzer.cli import main
 from analyzer.errors import InputError, SettingsError
 from analyzer.model import Document
 from analyzer.pipeline import analyze_document
@@ -11,6 +13,7 @@ from analyzer.playbook import (
     DEVIATION,
     MATCH,
     MISSING,
+    cap_pct,
     load,
     packaged,
     parse,
@@ -105,7 +108,6 @@ def test_renewal_months(text, months):
 
 def _cli(*args):
     from click.testing import CliRunner
-    from analyzer.cli import main
     return CliRunner().invoke(main, list(map(str, args)))
 
 
@@ -201,12 +203,10 @@ def test_cap_payment_service_level_and_forum_positions(tmp_path):
 @pytest.mark.parametrize("text, pct", [("赔偿总额不超过本协议标的交易总金额", 100), ("不超过合同金额的两倍", 200),
                                        ("以30%为限", 30), ("以当月服务费为限", None)])
 def test_cap_pct(text, pct):
-    from analyzer.playbook import cap_pct
     assert cap_pct(text) == pct
 
 
 def test_the_python_api_takes_a_playbook_path(tmp_path, sample_paths):
-    import analyzer
     pb = write(tmp_path, "required:\n  protections: [data_protection]\n")
     c = analyzer.compare(sample_paths[0].parent, {"playbook": str(pb), "model": False})
     table = c.positions

@@ -8,6 +8,7 @@ import pytest
 
 from analyzer.brief import brief
 from analyzer.comparison import compare
+from analyzer.distinct import group, near_identical
 from analyzer.expected import expected_terms
 from analyzer.model import Document
 from analyzer.normalize import squash
@@ -275,7 +276,6 @@ def test_the_cost_is_shown_like_for_like_in_every_output(tmp_path, samples):
 
 def test_quotes_alike_in_part_are_one_point_only_in_near_identical_clauses():
     from types import SimpleNamespace as Hit
-    from analyzer.distinct import group, near_identical
     clause = "当预存话费消费完毕时，系统会自动停断服务，乙方不另行通知。"
     a = Hit(flag="x", clause_id="c1", quote="当预存话费消费完毕时，系统会自动停断服务", text=clause)
     b = Hit(flag="x", clause_id="c2", quote="预存话费消费完毕时系统会自动停断服务并不另行通知甲方", text=clause)

@@ -7,10 +7,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from analyzer.measures import Context
-from analyzer.model import Parties
-from analyzer.reading import read, read_sentence, view
+from analyzer.model import Clause, Parties
+from analyzer.normalize import fold
+from analyzer.parties import resolve
+from analyzer.reading import lexicon, read, read_all, read_sentence, view
 from analyzer.rules import rulebook
 from analyzer.score import match_text
+from analyzer.segment import clauses_of
 
 BOOK = rulebook()
 
@@ -172,8 +175,6 @@ def test_direction(text, not_flag, but):
 
 def test_the_customer_terminates_even_when_it_is_yifang():
     """Roles come from the text: with the vendor as 甲方 the view swaps the letters."""
-    from analyzer.parties import resolve
-    from analyzer.segment import clauses_of
     text = ("服务协议\n甲方：杭州青岚软件有限公司\n乙方：________\n一、甲方为乙方提供软件服务。\n"
             "二、乙方有权在甲方违约时解除本协议。\n")
     clean, clauses = clauses_of(text)
@@ -200,7 +201,6 @@ def test_a_party_word_across_a_space():
 
 
 def test_the_longest_word_is_read():
-    from analyzer.reading import lexicon
     lex = lexicon()
     assert lex.actions.match("停止合作").group() == "停止合作"
     assert lex.actions.match("停止合").group() == "停止"
@@ -208,8 +208,6 @@ def test_the_longest_word_is_read():
 
 
 def test_the_items_of_a_list_share_its_lead_in():
-    from analyzer.model import Clause
-    from analyzer.reading import read_all
     parties = Parties({}, {}, None, None, "", vendor_words=("乙方",), customer_words=("甲方",))
     texts = ("甲方违约的，乙方有权采取以下措施：", "（1）暂停服务；", "（2）注销账号。", "下列情况，乙方不承担责任：", "（1）停电。",
              "乙方对货物的质量不承担保证责任，甲方需确保货物符合下列要求：", "（1）货物不会造成他人损害。")
@@ -239,7 +237,6 @@ _SPACES_AND_MORE = "".join(chr(o) for o in range(0x3100) if chr(o).isspace()) + 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="暂停服务终止费用abc12。，" + _SPACES_AND_MORE, max_size=40))
 def test_the_view_drops_exactly_the_whitespace(text):
-    from analyzer.normalize import fold
     v = view(text)
     assert v.text == "".join(fold(text).split())
     assert [fold(text)[i] for i in v.index] == list(v.text)

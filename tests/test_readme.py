@@ -10,6 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
+from analyzer.learn import Model, features, packaged
+from analyzer.reading import read
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -89,8 +92,6 @@ def test_benchmark_command_runs(tmp_path):
 def test_judgement_commands_and_figures(tmp_path):
     """The README's judgement commands run, the cross-validation prints the figures the README
     states, and the packaged model is what the refit command makes from the repo's data."""
-    from analyzer.learn import Model, features, packaged
-    from analyzer.reading import read
     cmds = sh_block("## How well it judges")
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     for cmd in cmds:

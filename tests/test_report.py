@@ -6,9 +6,13 @@ import warnings
 import pytest
 from click.testing import CliRunner
 
+import analyzer
+from analyzer.brief import market_reference
 from analyzer.cli import main
 from analyzer.comparison import compare
+from analyzer.render.charts import CHARTS
 from analyzer.render.excel import SHEETS
+from analyzer.render.safe import md as escape_md
 
 HOSTILE = """服务协议
 甲方：<script>alert('x')</script>某某公司| **粗体** [链接](http://example.invalid)
@@ -91,7 +95,6 @@ def test_brief_has_a_market_reference_quoting_another_vendor(out, comparison):
 
 
 def test_a_clause_quoted_as_lacking_the_point_is_about_the_same_thing(comparison):
-    from analyzer.brief import market_reference
     seen = 0
     for name in comparison.names:
         for f in comparison.analysis(name).findings:
@@ -115,7 +118,6 @@ def test_csv_has_bom_and_results_json_is_the_spec(out):
 
 
 def test_charts_never_miss_a_glyph(comparison):
-    from analyzer.render.charts import CHARTS
     import io
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)"
@@ -127,7 +129,6 @@ def test_charts_never_miss_a_glyph(comparison):
 
 def test_charts_leave_the_users_matplotlib_settings_alone(comparison):
     import matplotlib
-    from analyzer.render.charts import CHARTS
     before = dict(matplotlib.rcParams)
     for fn in CHARTS.values():
         fn(comparison).savefig(__import__("io").BytesIO(), format="png")
@@ -137,7 +138,6 @@ def test_charts_leave_the_users_matplotlib_settings_alone(comparison):
 def test_an_analysts_own_chart_draws_chinese_and_the_settings_come_back(comparison):
     import io
     import matplotlib
-    import analyzer
     from matplotlib.figure import Figure
     before = dict(matplotlib.rcParams)
     with warnings.catch_warnings():
@@ -181,7 +181,6 @@ def test_hostile_names_are_escaped_and_files_stay_inside(tmp_path):
     brief = next((out / "briefs").glob("*.md")).read_text(encoding="utf-8")
     for text in (md, brief):
         assert "](http" not in text and "**粗体**" not in text
-    from analyzer.render.safe import md as escape_md
     cell = escape_md("某某公司| **粗体** [链接](http://x)\n# 标题", table=True)
     assert "\\|" in cell and "\\*\\*粗体\\*\\*" in cell and "\\[链接\\]" in cell and "\n" not in cell
     from openpyxl import load_workbook
@@ -193,7 +192,6 @@ def test_hostile_names_are_escaped_and_files_stay_inside(tmp_path):
 
 
 def test_library_api_gives_dataframes_and_figures(sample_paths):
-    import analyzer
     import pandas as pd
     from matplotlib.figure import Figure
     a = analyzer.analyze(sample_paths[0])

@@ -10,8 +10,16 @@ from analyzer.errors import ResourceError
 from analyzer.measures import Context
 from analyzer.model import Document
 from analyzer.pipeline import analyze_document
-from analyzer.rules import SPEC_FLAGS, SPEC_PROTECTIONS, parse_rules, rulebook
-from analyzer.score import match_text
+from analyzer.reading import read
+from analyzer.rules import (
+    SPEC_FLAGS,
+    SPEC_PROTECTIONS,
+    parse_asks,
+    parse_flags,
+    parse_rules,
+    rulebook,
+)
+from analyzer.score import candidates_of, details, fire, match, match_text, triggers
 from analyzer.taxonomy import load_taxonomy
 
 BOOK = rulebook()
@@ -93,7 +101,6 @@ def test_conditions_on_the_reading_are_checked():
 
 
 def test_flags_and_briefs_are_validated_at_load():
-    from analyzer.rules import parse_asks, parse_flags
     data = {"flags": {c: {"kind": f.kind, "label": f.label} for c, f in BOOK.flags.items()}}
     assert set(parse_flags(data)) == set(BOOK.flags)
     with pytest.raises(ResourceError, match="spec's finding codes \\['exclusivity'\\] are missing"):
@@ -122,8 +129,6 @@ def test_every_flag_has_an_ask_and_a_fallback(flag):
                           st.text(alphabet="甲乙方不予退还费用违约金百分之三十终止服务，。；\n0123456789", max_size=40)),
                 min_size=1, max_size=8))
 def test_candidate_rules_are_a_superset_of_the_rules_that_match(texts):
-    from analyzer.reading import read
-    from analyzer.score import candidates_of
     found = candidates_of(BOOK.rules, [read(t) for t in texts])
     for text, candidates in zip(texts, found):
         matching = [r for r in BOOK.rules if any(p.search(read(text).view.text) for p in r.patterns)]
@@ -145,7 +150,6 @@ def test_resources_are_plain_yaml():
 
 
 def test_numbers_beside_findings():
-    from analyzer.score import details
     assert details("liability_cap", "乙方的赔偿总额不超过甲方已支付的服务费为限。") == {"cap_basis": "甲方已支付的服务费"}
     assert details("advance_notice", "乙方应提前三日通知甲方。") == {"notice_days": 3}
     assert details("unilateral_termination", "系统停断7天仍未续费的，合同自动终止。") == {"grace_days": 7}
@@ -160,8 +164,6 @@ def test_numbers_beside_findings():
 def test_a_clause_is_tried_with_only_the_patterns_that_may_match_it(text):
     """Each rule fires on the same sentences, with the same hit, whether every trigger pattern
     is tried or only those the prefilter lets through and that match the whole clause."""
-    from analyzer.reading import read
-    from analyzer.score import fire, match, triggers
     ctx = Context()
     r = read(text)
     found = dict(triggers(BOOK.rules).candidates([r])[0])

@@ -12,8 +12,17 @@ from hypothesis import given, settings, strategies as st
 from analyzer import pipeline, tokens
 from analyzer.checks import numbering_anomaly
 from analyzer.cli import main
-from analyzer.normalize import fold, fold_table, fold_uncached, normalize
-from analyzer.segment import clauses_of, parse_marker
+from analyzer.normalize import (
+    FOLDED,
+    SHARED_OFFSETS,
+    fold,
+    fold_char,
+    fold_table,
+    fold_uncached,
+    joined_offsets,
+    normalize,
+)
+from analyzer.segment import FORMS_BY_LEAD, MARKERS, clauses_of, parse_marker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -167,7 +176,6 @@ def test_fee_table_stays_one_block():
 
 
 def test_fold_is_the_fold_table_applied_to_every_character():
-    from analyzer.normalize import fold_table
     s = "ＡＢＣ１２３：（一）甲方\u3000乙方，①⑴ fi ｶ" * 3
     assert fold(s) == s.translate(fold_table()) and fold(s * 200) == (s * 200).translate(fold_table())
 
@@ -184,7 +192,6 @@ def test_fold_keeps_length():
 
 
 def test_traditional_characters_fold_to_simplified_ones_one_for_one():
-    from analyzer.normalize import fold
     text = "服務條款：本公司有權隨時終止服務，已付費用不予退還。"
     assert fold(text) == "服务条款:本公司有权随时终止服务,已付费用不予退还。"
     assert len(fold(text)) == len(text)
@@ -295,7 +302,6 @@ def test_aligner_is_one_cache_entry_however_asked():
 
 
 def test_a_character_that_folds_to_a_foldable_one_is_folded_once():
-    from analyzer.normalize import fold_table
     s = "⾒見（Ａ）⼾"
     assert fold(s) == s.translate(fold_table()) == "見见(A)戶"
 
@@ -306,7 +312,6 @@ def test_a_line_reads_the_same_marker_however_often_it_is_read():
 
 
 def test_forms_tried_by_first_character_keep_the_numbering_order():
-    from analyzer.segment import FORMS_BY_LEAD, MARKERS
     for lead, forms in FORMS_BY_LEAD.items():
         assert list(forms) == [f for f in MARKERS if f in forms] and forms, lead
     assert parse_marker("1-2 服务内容").number == "1-2" and parse_marker("２.３.１ 费用").number == "2.3.1"
@@ -314,12 +319,10 @@ def test_forms_tried_by_first_character_keep_the_numbering_order():
 
 def test_the_fold_table_is_every_character_folded_one_by_one():
     """fold_table tries only the characters that may fold; it equals folding each of them."""
-    from analyzer.normalize import FOLDED, fold_char, fold_table
     plain = {o: fold_char(chr(o)) for r in FOLDED for o in r if fold_char(chr(o)) != chr(o)}
     assert fold_table() == plain and list(fold_table()) == list(plain)
 
 
 def test_offsets_past_the_shared_numbers_are_made_as_before():
-    from analyzer.normalize import SHARED_OFFSETS, joined_offsets
     parts = [range(3, 7), [9, 11], range(SHARED_OFFSETS - 2, SHARED_OFFSETS + 2), (SHARED_OFFSETS + 5,)]
     assert joined_offsets(parts) == tuple(o for part in parts for o in part)

@@ -6,7 +6,7 @@ import pytest
 from analyzer.parties import parties
 from analyzer.pipeline import analyze
 from analyzer.segment import clauses_of
-from analyzer.terms import extract, penalties
+from analyzer.terms import GATES, RATE_PER_MINUTE, SMS_RATE, TERM_AFTER, extract, live, live_ids, penalties
 
 
 def terms(text):
@@ -156,7 +156,6 @@ def test_prepaid():
 
 
 def test_a_contract_is_read_for_every_gated_pattern_one_of_its_clauses_matches():
-    from analyzer.terms import GATES, live
     clean, clauses = clauses_of(HEAD + "二、合同总金额为10000元，合同期限为12个月，预存500元。\n"
                                        "三、甲方逾期付款的，按每日千分之五支付违约金。\n")
     views = [(c, c.text) for c in clauses]
@@ -166,7 +165,6 @@ def test_a_contract_is_read_for_every_gated_pattern_one_of_its_clauses_matches()
 
 
 def test_the_patterns_read_in_a_clause_are_those_its_words_allow():
-    from analyzer.terms import GATES, live_ids
     views = [(None, "合同总金额为人民币5000元。"), (None, "本合同有效期为12个月，预付款1000元。"),
              (None, "甲方逾期付款的，按日支付违约金。"), (None, "双方友好协商。")]
     for (_, v), may in zip(views, live_ids(views)):
@@ -175,11 +173,10 @@ def test_the_patterns_read_in_a_clause_are_those_its_words_allow():
 
 
 def test_the_rates_terms_and_disputed_fees_are_read_where_their_words_are():
-    from analyzer import terms
     views = [(None, "通话费0.1元/分钟，短信0.1元/条。"), (None, "套餐费1200元/1年，系统使用费5000元（叁仟伍佰元整）。"),
              (None, "续约期12个月。"), (None, "双方友好协商。")]
-    for (_, v), ids in zip(views, terms.live_ids(views)):
-        assert {id(pat) for pat in terms.GATES if pat.search(v)} <= ids
-    first, second, _, none = terms.live_ids(views)
-    assert {id(terms.RATE_PER_MINUTE), id(terms.SMS_RATE)} <= first and id(terms.TERM_AFTER) in second
+    for (_, v), ids in zip(views, live_ids(views)):
+        assert {id(pat) for pat in GATES if pat.search(v)} <= ids
+    first, second, _, none = live_ids(views)
+    assert {id(RATE_PER_MINUTE), id(SMS_RATE)} <= first and id(TERM_AFTER) in second
     assert not none

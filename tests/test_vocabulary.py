@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+import analyzer
 from analyzer import frames
 from analyzer.checks import ISSUE_LABELS
+from analyzer.cli import main
 from analyzer.comparison import compare
 from analyzer.contradictions import DOCUMENT_KINDS
 from analyzer.expected import labels as expected_labels
@@ -106,7 +108,6 @@ def test_renderers_import_nothing_of_the_rule_engine():
 
 
 def test_severity_sorts_high_medium_low_in_every_dataframe(comparison, sample_analyses):
-    import analyzer
     tables = [frames.all_findings(comparison), frames.findings(sample_analyses[0]),
               analyzer.compare([a.document.source for a in sample_analyses]).findings,
               analyzer.analyze(sample_analyses[0].document.source).findings]
@@ -129,10 +130,8 @@ def test_a_playbook_s_thresholds_are_what_the_report_says(sample_analyses, tmp_p
 def test_parquet_and_dataframe_columns_come_from_one_spec(tmp_path, sample_paths):
     import pyarrow.parquet as pq
     from click.testing import CliRunner
-    from analyzer.cli import main
     r = CliRunner().invoke(main, ["batch", str(sample_paths[0].parent), "--out", str(tmp_path / "b"), "--no-model"])
     assert r.exit_code == 0, r.output
-    import analyzer
     a = analyzer.analyze(sample_paths[0])
     for table, df in (("findings", a.findings), ("clauses", a.clauses), ("protections", a.protections)):
         parquet = pq.read_schema(next((tmp_path / "b").glob(f"{table}.parquet"))).names
