@@ -78,7 +78,7 @@ def _name_in(value: str, v: str) -> str | None:
     """``_clean_name`` of a value whose name part (``_name_part``) is ``v``."""
     if not v or NOT_A_NAME.match(v) or len(v) > 60:
         return None
-    if _generic_noun().search(BLANK_AFTER.sub("", v)) and not _org().search(v):
+    if _generic_noun().search(BLANK_AFTER.sub("", v) if "_" in v else v) and not _org().search(v):
         return None
     return value_from_fold(value, v)
 
@@ -294,8 +294,6 @@ PAYS = (
 PHRASES = tuple((1, pat) for pat in PROVIDES) + tuple((2, pat) for pat in PAYS)
 # every phrase names a side by its letter: a text without one holds none
 LETTERED = re.compile("[甲乙]方")
-# the platform is the provider's ("在乙方平台发布"): a vote where the parties are labeled 甲方/乙方
-PLATFORM_OF = re.compile("([甲乙])方的?平台")
 SERVICE_AFTER = re.compile(r"[^。；，,]{0,4}(?:服务|平台|系统|技术|产品|线路|号码|课程|培训|咨询|软件|网络|通信|电信)")
 
 
@@ -595,12 +593,13 @@ def _vendor_role(text, squeezed, names, signature, vendor_role) -> tuple[str | N
         if vendor_role not in ROLES:
             raise SettingsError(f"vendor role {vendor_role!r} is not one of {', '.join(ROLE_CHOICES)}")
         return vendor_role, "set by the user"
-    lettered = {r: names.get(r) or signature.get(r) for r in ("甲方", "乙方") if r in names or r in signature}
+    lettered = {r: names.get(r) or signature.get(r) for r in ROLE_CHOICES if r in names or r in signature}
     filled = [r for r, n in lettered.items() if n]
     drafter = filled[0] if len(lettered) == 2 and len(filled) == 1 else None  # a template filled in for itself
     votes = Counter({drafter: 2} if drafter else {})
-    if lettered:
-        votes.update(m.group(1) + "方" for m in PLATFORM_OF.finditer(squeezed))
+    if lettered:  # the platform is the provider's ("在乙方平台发布"): a vote each time
+        platform = {r: squeezed.count(r + "平台") + squeezed.count(r + "的平台") for r in ROLE_CHOICES}
+        votes.update({r: n for r, n in platform.items() if n})
     role, phrase = detect_vendor_role(text, votes, squeezed=squeezed)
     if role:
         if phrase:
