@@ -729,21 +729,29 @@ def brand_words(squeezed: str, name: str, known: set[str]) -> list[str]:
     (北京玉龙腾飞影视传媒有限公司): the text's own name for the vendor, never defined."""
     counts: Counter[str] = Counter()
     letters = set(name)
-    for m in _acts().finditer(squeezed):
-        # a word kept is drawn from the name and ends with the three characters before the act
-        if m.start() < 3 or not letters.issuperset(squeezed[m.start() - 3:m.start()]):
-            continue  # no word kept is counted here, and the kept ones are counted in the same order
-        run = RUN_BEFORE.search(squeezed, max(0, m.start() - 8), m.start())
-        if run:  # its endings of three characters or more that open with two of the name's
-            word = run.group(0)
-            counts.update(word[k:] for k in range(len(word) - 2) if word[k:k + 2] in name)
+    # a word kept is drawn from the name and ends with the three characters before the act (an act
+    # after others is passed over: no word kept is counted there, the kept ones in the same order)
+    for word in _words_before_acts(squeezed, 8, lambda at: at >= 3 and letters.issuperset(squeezed[at - 3:at])):
+        # its endings of three characters or more that open with two of the name's
+        counts.update(word[k:] for k in range(len(word) - 2) if word[k:k + 2] in name)
     found = [w for w, n in counts.items() if n >= 2 and w not in known and w != name
              and _subsequence(w, name) and not any(k in w for k in known)]
     return [w for w in found if not any(w != o and w in o for o in found)]  # the longest of nested ones
 
 
-# the word right before an act, in brand_words' search window
+# the word right before an act, in the window _words_before_acts searches
 RUN_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,8}$")
+
+
+def _words_before_acts(squeezed: str, reach: int, keep=None):
+    """The word (RUN_BEFORE) within ``reach`` characters right before each act of the text, for
+    the acts whose start ``keep`` passes (all of them without it)."""
+    for m in _acts().finditer(squeezed):
+        at = m.start()
+        if keep is None or keep(at):
+            run = RUN_BEFORE.search(squeezed, max(0, at - reach), at)
+            if run:
+                yield run.group(0)
 # words before an act that name no brand: a demonstrative or quantifier first, a side's role last
 NOT_A_BRAND = re.compile(r"^(?:本|该|此|其|各|任何|相关|其他|其它|所有|第三)|方$|平台$")
 
@@ -756,10 +764,8 @@ def acting_brand(squeezed: str) -> str | None:
     known = set(v["vendor_roles"] + v["customer_roles"] + v["vendor_self"] + v["customer_self"] + v["kinds_of_party"]
                 + v["not_brands"])
     counts: Counter[str] = Counter()
-    for m in _acts().finditer(squeezed):
-        run = RUN_BEFORE.search(squeezed, max(0, m.start() - 6), m.start())
-        if run:  # the run's endings of two characters or more
-            counts.update(run.group(0)[k:] for k in range(len(run.group(0)) - 1))
+    for word in _words_before_acts(squeezed, 6):  # its endings of two characters or more
+        counts.update(word[k:] for k in range(len(word) - 1))
     for word, n in counts.most_common():
         if n < 2:
             return None
