@@ -799,7 +799,20 @@ def _best_name(candidates: list[str], text: str, standing: list[re.Match]) -> st
     key = fold(name)
     longer = [text[m.start("name"):m.end("name")] for m in standing
               if m.group("name").endswith(key) and 0 < len(m.group("name")) - len(key) <= 6]
-    return min(longer, key=len) if longer else name
+    return _usual_spelling(min(longer, key=len) if longer else name, text)
+
+
+def _usual_spelling(name: str, text: str) -> str:
+    """The spelling of ``name`` the text uses most often among those that fold alike ("（深圳）"
+    twice and "(深圳)" once: the first); ``name`` itself on a tie."""
+    key, folded = fold(name), fold(text)
+    spellings = Counter()
+    at = folded.find(key)
+    while at >= 0:
+        spellings[text[at:at + len(key)]] += 1
+        at = folded.find(key, at + 1)
+    best = max(spellings.values(), default=0)
+    return name if spellings[name] == best else next(s for s, n in spellings.items() if n == best)
 
 
 # a company name standing on its own line, or as the value of a label ("名称：…")

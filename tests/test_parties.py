@@ -434,3 +434,11 @@ def test_no_acting_brand(squeezed):
 def test_a_gym_s_word_for_itself_is_the_vendor_s():
     text = "会员卡协议\n一、会馆有权调整营业时间。\n二、会馆可以暂停会员卡的使用。\n三、会员应遵守会馆的规定。\n"
     assert "会馆" in _parties(text).vendor_words
+
+
+def test_the_name_is_spelled_as_the_text_most_often_spells_it():
+    # the first mention has half-width brackets, the two others full-width ones
+    text = ("汽车共享服务合同\n甲方：行远汽车服务(深圳)有限公司\n乙方：________\n"
+            "一、甲方为乙方提供汽车共享服务，行远汽车服务（深圳）有限公司负责车辆保养。\n"
+            "二、乙方对行远汽车服务（深圳）有限公司的服务有异议的，可以投诉。\n")
+    assert _parties(text).vendor_name == "行远汽车服务（深圳）有限公司"
