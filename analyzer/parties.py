@@ -60,6 +60,8 @@ MAY_ROLE_IN_BRACKETS = re.compile(LETTER_IN_BRACKETS).search
 NOT_A_NAME = re.compile(r"^(?:\(|（)?(?:以下简称|盖章|签章|签字|公章)|^[_\s.．…【】\[\]—－\-–/]*$")
 # a value that is only a note in brackets says who signs, and is neither a name nor a blank ("乙方：（学员）")
 ONLY_A_NOTE = re.compile(r"^\s*[(（][^()（）_]+[)）]\s*$")
+# a label that defines its party: "甲方：指上海某某实业有限公司，统一社会信用代码：…" (folded)
+DEFINED_AS = re.compile(r"(?:是指|系指|即指|指)(?P<name>[^,。;]+)")
 NAME_END = re.compile(r"\s{2,}|[(（](?:以下|下称|简称|或简称|或称)|\s*[(（](?:盖章|签章|签字|公章|客户|用户)[)）]"
                       r"|\s+[\u4e00-\u9fff]{2,8}\s*[:：]")  # or where the next field's label starts
 
@@ -88,7 +90,8 @@ def _name_part(value: str) -> str:
     v = fold(value).strip(" \t:：")
     v = v.strip("【】[] \t")
     v = NAME_END.split(v)[0].strip(" 【】[]")
-    return re.sub(r"\s+", " ", v)
+    defined = DEFINED_AS.match(v)
+    return re.sub(r"\s+", " ", defined.group("name") if defined else v)
 
 
 @functools.lru_cache(maxsize=1)
@@ -165,11 +168,14 @@ DEFINITION = re.compile(r"[(（](?P<inner>[^（()）\n]{0,60}?)[)）]")
 DEFINES = re.compile(r"(?:以下|下文|下|以上)?(?:简称|称为|统称|合称|称)(?:为)?[:：]?")
 QUOTE_OPENS = "“\"「『‘'"
 QUOTED = re.compile(rf"[{QUOTE_OPENS}]\s*(?P<q>[^”\"」』’'\s]{{1,16}}?|[A-Za-z][A-Za-z0-9.&\- ]{{1,40}}?[A-Za-z0-9.])\s*[”\"」』’']")
+SAME_BELOW = re.compile(r"[，,]\s*(?:以下|下文|下)同$")  # "，下同": the short name holds from here on
 BARE = re.compile(r"^(?P<q>[\u4e00-\u9fffA-Za-z]{1,12})")
 # the words of a sentence before the name it speaks of ("本协议为X", "…全资子公司X", "…授权X")
-LEAD = re.compile(r"^.*?(?:是由|由|成为|(?:协议|条款|合同)(?:为|是)|购买|选择|使用|感谢您|欢迎您与|您与|您和|授权|"
-                  r"全资子公司|子公司|旗下|委托|提供方|提供商|运营方|承运人|承运方|归属于|属于|是指|系指|即指|指|[】\]］])|^[)）]+[与和及]?"
+LEAD = re.compile(r"^.*?(?:是由|由|成为|(?:协议|条款|合同|服务)(?:为|是)|(?:购买|选择|使用)的?|感谢您|欢迎您与|您与|您和|授权|"
+                  r"全资子公司|子公司|旗下|委托|提供方|提供商|运营方|承运人|承运方|归属于|属于|均归|是指|系指|即指|指|[】\]］])|^[)）]+[与和及]?"
                   r"|^与")  # "用户[…]与杭州…有限公司": the other party's description ends with its 与
+# a company named with its affiliates ("…有限公司及其关联公司（以下简称“Wederful”）"): the company itself
+AFFILIATES = re.compile(r"(?:及|和|与|或)其(?:关联公司|关联方|关联企业|子公司|分公司|分支机构)$")
 # a name in Latin letters right before a bracket: "FedRoad.com Logistics（以下简称本公司）"
 LATIN_NAME = re.compile(r"(?<![A-Za-z0-9.&\- ])[A-Za-z][A-Za-z0-9.&\- ]{1,60}[A-Za-z0-9.]$")
 # a name in quotes right before a bracket: "“悠哉工作网”（域名为…，以下简称“悠哉工作”）"
@@ -205,17 +211,24 @@ def full_name(before: str) -> str | None:
     quoted = QUOTED_NAME.search(before)
     if quoted:
         return quoted.group(1)
-    run = re.split(r"[，,。；;：:、“”\"《》\s]", before)[-1]
+    run = AFFILIATES.sub("", re.split(r"[，,。；;：:、“”\"《》\s]", before)[-1])
     m = _org().search(run)
     if not m or PLACEHOLDER.search(run, 0, m.start()):
         return None  # none, or one not filled in ("××国际咨询公司")
     name = m.group("name")
     while True:
-        cut = LEAD.sub("", name, count=1)
+        cut = _lead_off(name)
         if cut == name or not _org().search(cut) or len(cut) < 4:
             break
         name = cut
     return _from_place(name)
+
+
+def _lead_off(name: str) -> str:
+    """``name`` without the words of its sentence before it (one LEAD), read on its fold, so that
+    traditional characters count as the simplified ones ("服務是…股份有限公司")."""
+    m = LEAD.match(fold(name))
+    return name[m.end():] if m else name
 
 
 def _from_place(name: str) -> str:
@@ -237,7 +250,7 @@ def _short_names(inner: str) -> list[str]:
         return shorts
     if not inner.strip().startswith(tuple(QUOTE_OPENS)):
         return []  # QUOTED opens with one
-    q = QUOTED.fullmatch(inner.strip())  # （“我方”）
+    q = QUOTED.fullmatch(SAME_BELOW.sub("", inner.strip()))  # （“我方”）, （“本公司”，下同）
     return [q.group("q")] if q else []
 
 
@@ -392,7 +405,7 @@ def _slot_name(raw: str) -> str:
     "本服务条款是阿里云及/或其所代表的…" → 阿里云."""
     name = raw
     while True:
-        cut = LEAD.sub("", name, count=1)
+        cut = _lead_off(name)
         if cut == name or len(cut) < 2:
             break
         name = cut
@@ -566,7 +579,7 @@ def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
     if not evidence:
         evidence = f"the provider is named beside its reader: {vendor_name}" if vendor_name else "no provider found"
     return Parties(
-        addresses_reader=folded.count("您") + folded.count("你") >= 3,
+        addresses_reader=_addressed(folded),
         names=names, signature_names=signature, vendor_role=role, customer_role=customer.role,
         role_evidence=evidence, vendor_name=vendor_name, customer_name=_best_name(customer.names, text, standing),
         vendor_words=_words(vendor.words - customer.words), customer_words=_words(customer.words),
@@ -606,7 +619,16 @@ def _vendor_role(text, squeezed, names, signature, vendor_role) -> tuple[str | N
             return role, phrase
         return role, (f"only {drafter} is named: the drafter of a template is its vendor" if role == drafter
                       else f"the platform is {role}'s ({role}平台)")
+    if lettered and _addressed(squeezed):
+        named = [r for r in ROLE_CHOICES if r in squeezed]
+        if len(named) == 1:  # terms spoken to 您 that letter one side only ("您与…公司（以下简称"甲方"）")
+            return named[0], f"only {named[0]} is lettered and the reader is addressed as 您: {named[0]} provides"
     return ("乙方", "no provider phrase found; 乙方 assumed") if lettered else (None, "")
+
+
+def _addressed(folded: str) -> bool:
+    """Does the text speak to its reader (您 or 你 three times or more)?"""
+    return folded.count("您") + folded.count("你") >= 3
 
 
 def _sides(role, names, signature, bracketed) -> tuple[_Side, _Side]:
@@ -752,14 +774,16 @@ def _words_before_acts(squeezed: str, reach: int, keep=None):
             run = RUN_BEFORE.search(squeezed, max(0, at - reach), at)
             if run:
                 yield run.group(0)
+TITLE_MARKS = "《<【[-—·\"“'‘"  # what may stand before the first word of a title ("《滴答互动用户协议》")
 # words before an act that name no brand: a demonstrative or quantifier first, a side's role last
 NOT_A_BRAND = re.compile(r"^(?:本|该|此|其|各|任何|相关|其他|其它|所有|第三)|方$|平台$")
 
 
 def acting_brand(squeezed: str) -> str | None:
     """The brand terms that name no company make act and call their platform by ("来人有权…",
-    "来人平台服务"): of the words right before an act, the most frequent one, acting twice or more,
-    that names a platform twice or more and is none of the vocabulary's words for a side."""
+    "来人平台服务") or open their title with ("爱特缘服务条约"): of the words right before an
+    act, the most frequent one, acting twice or more, that names a platform twice or more or
+    opens the text, and is none of the vocabulary's words for a side."""
     v = vocabulary()
     known = set(v["vendor_roles"] + v["customer_roles"] + v["vendor_self"] + v["customer_self"] + v["kinds_of_party"]
                 + v["not_brands"])
@@ -769,7 +793,8 @@ def acting_brand(squeezed: str) -> str | None:
     for word, n in counts.most_common():
         if n < 2:
             return None
-        if word not in known and not NOT_A_BRAND.search(word) and squeezed.count(word + "平台") >= 2:
+        if word not in known and not NOT_A_BRAND.search(word) and (
+                squeezed.count(word + "平台") >= 2 or squeezed.lstrip(TITLE_MARKS).startswith(word)):
             return word
     return None
 

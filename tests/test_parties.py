@@ -12,6 +12,7 @@ from analyzer.parties import (
     acting_brand,
     core_name,
     detect_vendor_role,
+    full_name,
     parties,
     phrase_filter,
     provider_phrases,
@@ -422,6 +423,21 @@ def test_the_brand_the_terms_make_act_and_call_their_platform_by_is_the_vendor()
     assert p.vendor == "来趣" and "来趣有权暂停" not in view("来趣有权暂停", p).text
 
 
+def test_the_brand_that_opens_the_title_and_acts_is_the_vendor():
+    # no company, no "来缘平台": the title and two acts name it
+    text = ("来缘服务条约\n1.来缘有权暂停您的账号。\n2.用户因此遭受的损失，来缘不承担任何责任。\n"
+            "3.您应遵守本应用的规则。\n")
+    assert _parties(text).vendor == "来缘"
+
+
+@pytest.mark.parametrize("squeezed", [
+    "来缘用户守则。来缘有权暂停服务。",  # opens the title but acts once
+    "会员服务协议。会员有权退出。会员可以投诉。",  # the reader's word, not a brand
+])
+def test_no_title_brand(squeezed):
+    assert acting_brand(squeezed) is None
+
+
 @pytest.mark.parametrize("squeezed", [
     "软件有权暂停服务。软件有权修改协议。软件平台的规则。软件平台由我们运营。",  # a thing, not a brand
     "第三方有权收费。第三方可以拒绝。第三方平台的规则。第三方平台的服务。",
@@ -442,3 +458,32 @@ def test_the_name_is_spelled_as_the_text_most_often_spells_it():
             "一、甲方为乙方提供汽车共享服务，行远汽车服务（深圳）有限公司负责车辆保养。\n"
             "二、乙方对行远汽车服务（深圳）有限公司的服务有异议的，可以投诉。\n")
     assert _parties(text).vendor_name == "行远汽车服务（深圳）有限公司"
+
+
+def test_terms_spoken_to_the_reader_that_letter_only_the_provider():
+    # 甲方 is the only lettered side; the other is 您: 甲方 provides, whatever the usual letters
+    text = ("某某软件服务协议\n本协议是由您与上海某某实业有限公司（以下简称“甲方”）就使用本软件达成的协议。\n"
+            "1.定义\n1.1 甲方：指上海某某实业有限公司。\n1.2 甲方有权根据业务需要调整服务内容。\n"
+            "2.您应妥善保管您的账号。\n3.您违反本协议的，甲方有权暂停服务。\n")
+    p = _parties(text)
+    assert (p.vendor_role, p.vendor, p.customer) == ("甲方", "上海某某实业有限公司", None)
+
+
+@pytest.mark.parametrize("before, name", [
+    ("本协议适用于您所使用的易行橘子信息技术有限公司", "易行橘子信息技术有限公司"),  # 使用的
+    ("ETicket 服務是票券科技股份有限公司", "票券科技股份有限公司"),  # traditional characters
+    ("各项服务的所有权和运作权均归成都某某科技有限公司及其关联公司", "成都某某科技有限公司"),  # with its affiliates
+])
+def test_full_name_without_the_words_of_its_sentence(before, name):
+    assert full_name(before) == name
+
+
+def test_a_short_name_defined_for_what_follows():
+    text = ("租车服务协议\n本协议适用于您所使用的易行橘子信息技术有限公司（“本公司”，下同）提供的租车平台。\n"
+            "1.本公司有权修改本协议。\n2.您应按时还车。\n3.本公司可以暂停您的账号。\n")
+    assert _parties(text).vendor == "易行橘子信息技术有限公司"
+
+
+def test_the_operator_label_names_the_vendor():
+    text = "某某平台用户协议\n运营方：杭州某某网络科技有限公司\n1.您应遵守本协议。\n2.您违反本协议的，运营方有权暂停您的账号。\n"
+    assert _parties(text).vendor == "杭州某某网络科技有限公司"
