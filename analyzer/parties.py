@@ -362,7 +362,9 @@ NAME_STOP = re.compile(rf"(?![ (（)）])[{NOT_IN_NAME}]")
 # what may stand between a NAME_SLOT's name and what follows the slot: a closing quote, a
 # definition in brackets and a comma
 NAME_TAIL = 1 + (DEFINED_LENGTH + 2) + 1
-AGREE = r"(?:运营方|运营者|运营商)?(?:已经|已|将)?(?:之间|共同|签署|签订|订立|达成|就)"
+# (not what goes on between the reader and another: "会员和广告商之间的行为" names a third party)
+AGREE = (r"(?:运营方|运营者|运营商)?(?:已经|已|将)?"
+         r"(?:之间(?!的?(?:行为|纠纷|争议|交易|往来|联系|沟通|买卖))|共同|签署|签订|订立|达成|就)")
 # what follows the name in the phrases that open with it ("X与您…之间", "X为您提供")
 WITH_READER = rf"(?:与|和){READER}{AGREE}"
 FOR_READER = rf"(?:向|为|给){READER}提供"
@@ -569,7 +571,8 @@ def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
     if not vendor.names:
         _unnamed_vendor(text, defs, role, vendor, customer)
     if not vendor.names and role is None:
-        vendor.add(name=acting_brand(squeezed))  # a name is one of its side's words too
+        shorts = frozenset(squash(fold(w)) for _, words in defs for w in words)
+        vendor.add(name=acting_brand(squeezed, shorts))  # a name is one of its side's words too
     _self_references(squeezed, role, vendor, customer)
     standing = list(STANDING_NAME.finditer(folded)) if vendor.names or customer.names else []
     vendor_name = _best_name(vendor.names, text, standing)
@@ -779,11 +782,12 @@ TITLE_MARKS = "《<【[-—·\"“'‘"  # what may stand before the first word 
 NOT_A_BRAND = re.compile(r"^(?:本|该|此|其|各|任何|相关|其他|其它|所有|第三)|方$|平台$")
 
 
-def acting_brand(squeezed: str) -> str | None:
+def acting_brand(squeezed: str, defined: frozenset[str] = frozenset()) -> str | None:
     """The brand terms that name no company make act and call their platform by ("来人有权…",
-    "来人平台服务") or open their title with ("爱特缘服务条约"): of the words right before an
-    act, the most frequent one, acting twice or more, that names a platform twice or more or
-    opens the text, and is none of the vocabulary's words for a side."""
+    "来人平台服务"), open their title with ("爱特缘服务条约") or define (``defined``: the short
+    names of the text's definitions, "以下简称真爱一生网"): of the words right before an act, the
+    most frequent one, acting twice or more, that names a platform twice or more, opens the text
+    or is defined, and is none of the vocabulary's words for a side."""
     v = vocabulary()
     known = set(v["vendor_roles"] + v["customer_roles"] + v["vendor_self"] + v["customer_self"] + v["kinds_of_party"]
                 + v["not_brands"])
@@ -794,7 +798,8 @@ def acting_brand(squeezed: str) -> str | None:
         if n < 2:
             return None
         if word not in known and not NOT_A_BRAND.search(word) and (
-                squeezed.count(word + "平台") >= 2 or squeezed.lstrip(TITLE_MARKS).startswith(word)):
+                squeezed.count(word + "平台") >= 2 or squeezed.lstrip(TITLE_MARKS).startswith(word)
+                or word in defined):
             return word
     return None
 

@@ -260,8 +260,10 @@ def lexicon() -> Lexicon:
         window=int(data["window"]), compounds=dict(data["compounds"]))
 
 
-# what may stand between an actor and its modal word or verb: adverbs, not a clause
-ADJACENT = re.compile(r"(?:均|亦|也|则|即|仍|还|都|同样|依法|依约|另行|自行|随时|立即|直接|单方面?|概|一概|皆|将|[,，]?同时)*")
+# what may stand between an actor and its modal word or verb: adverbs, not a clause, and the
+# actor's own site or platform ("乙方网站有权…": the vendor acts through it)
+ADJACENT = re.compile(r"(?:网站|平台)?(?:均|亦|也|则|即|仍|还|都|同样|依法|依约|另行|自行|随时|立即|直接|单方面?|概|一概|皆|将"
+                      r"|[,，]?同时)*")
 CLAUSE_BREAK = re.compile(r"[,，:：]")
 DEMONSTRATIVES = "其该此所这上前"
 QUANTIFIERS = ("任何", "其他", "其它", "所有", "相关", "各", "该", "此")

@@ -487,3 +487,12 @@ def test_a_short_name_defined_for_what_follows():
 def test_the_operator_label_names_the_vendor():
     text = "某某平台用户协议\n运营方：杭州某某网络科技有限公司\n1.您应遵守本协议。\n2.您违反本协议的，运营方有权暂停您的账号。\n"
     assert _parties(text).vendor == "杭州某某网络科技有限公司"
+
+
+def test_a_third_party_the_reader_deals_with_is_no_provider_and_a_defined_acting_name_is():
+    # 广告商 is the party of the reader's dealings ("会员和广告商之间的行为"), not the provider;
+    # 真心网 is defined (以下简称真心网) and acts twice
+    text = ("注册服务条款\n会员同意与真心网网站（www.zhenxin.cc，以下简称真心网）达成协议。\n"
+            "1、真心网有权暂停会员的帐号。\n2、真心网有权修改本条款。\n"
+            "3、会员经由本站与广告商进行的商业往来，完全属于会员和广告商之间的行为。\n")
+    assert _parties(text).vendor == "真心网"

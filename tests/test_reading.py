@@ -58,6 +58,8 @@ def test_the_act_of_a_sentence(text, act):
     ("该客户有权终止服务。", ("terminate", "customer", "right", False)),  # a quantifier before the subject
     ("服务商不会将客户的资料出售给其他第三方。", ("disclose", "vendor", "will", True)),  # a possessor, an object
     ("因不可抗力，一旦服务商无法履约，客户有权解除本协议。", ("terminate", "customer", "right", False)),
+    # the vendor acting through its site, after a heading that names the customer first
+    ("会员须知服务商网站有权随时终止本服务。", ("terminate", "vendor", "right", False)),
 ])
 def test_what_stands_around_a_party_word_tells_whether_it_is_the_subject(text, act):
     assert acts(text) == [act]
