@@ -279,6 +279,8 @@ ENDS_ITSELF = re.compile(r"(?<![求请出意本该此])(?:本|该|此)?(?:合同
 # a lead-in that lists measures ("乙方有权采取以下措施："), not grounds ("发生下列情形的：")
 MEASURES = re.compile(r"(?:措施|方式|处理|处罚|行动|操作)[^，,]{0,6}$|采取|包括")
 NUMBERING = r"[\s\d.．、)）(（一二三四五六七八九十第条款a-zA-Z]*"
+# the circumstances of an act ("在无需提前通知甲方的情况下，对…进行更新"): its modal words are its own
+CIRCUMSTANCE = re.compile(r"在[^，,。；:：]{1,24}?(?:的)?(?:情况|情形|前提)下")
 BY_NEED = re.compile(r"根据[^，,。；]{0,40}?需要")  # "根据业务发展需要": a reason, not a modal 需
 # modal characters inside other words: 相应, 应付金额, 许可, 可用, 不可抗力, 有权机关. Every alternative
 # opens with a plain character (no class), so a search skips ahead to where one may start.
@@ -340,9 +342,11 @@ def _marks(s: str) -> tuple[list[tuple[int, int]], list[int]]:
 
 
 def _hidden(s: str, brackets: list[tuple[int, int]], found: list[re.Match]) -> list[tuple[int, int]]:
-    """The spans of ``s`` that hold no modal word: asides, reasons, modal characters inside other
-    words, and the action words ``found`` themselves ("禁止使用" is a measure, not a prohibition)."""
-    return brackets + [m.span() for pat in (BY_NEED, NOT_MODAL) for m in pat.finditer(s)] + [m.span() for m in found]
+    """The spans of ``s`` that hold no modal word: asides, reasons, circumstances, modal characters
+    inside other words, and the action words ``found`` themselves ("禁止使用" is a measure, not a
+    prohibition)."""
+    return brackets + [m.span() for pat in (BY_NEED, CIRCUMSTANCE, NOT_MODAL) for m in pat.finditer(s)] \
+        + [m.span() for m in found]
 
 
 def _modal(s: str, candidates: list[re.Match], verb: int, hidden: list[tuple[int, int]] | None,
