@@ -271,6 +271,9 @@ QUANTIFIER = re.compile(f"(?:{'|'.join(QUANTIFIERS)})$")
 PASSIVE = re.compile(r"被(?:[^甲乙]{0,2})$")
 NOMINAL = ("时", "后", "之后", "以后", "之前", "前", "之日", "期间", "之时", "当日", "情况", "情形", "事宜",
            "产生的", "引起的", "导致的", "造成的", "所产生", "所引起", "所导致", "所造成")  # what arises from it
+# a heading that names a side, and what of it the items under it list
+SIDE_HEADING = re.compile(r"[\s\d.．、)）(（一二三四五六七八九十]*(?P<side>甲方|乙方)(?:的)?"
+                          r"(?P<what>权利和义务|权利义务|权利|义务|责任|职责)?[:：]?")
 LIST_AHEAD = re.compile(r"以下|下列|下述|如下")
 # the contract itself as the subject of the verb right after it ("本协议自动终止"), not what someone
 # asks or agrees to ("要求合同终止", "同意本协议终止")
@@ -480,10 +483,21 @@ def read_all(clauses: tuple[Clause, ...], parties: Parties) -> tuple[Clause, ...
 
 def _as_item(parent: Reading) -> Callable[[Reading], Reading] | None:
     """How an item of the list that ``parent`` introduces is read, when not as it stands."""
-    lead = lead_in(parent)
+    lead = lead_in(parent) or side_heading(parent)
     if lead is not None:
         return functools.partial(_inherit, lead=lead)
     return _excluded if disclaims(parent) else None
+
+
+def side_heading(r: Reading) -> tuple[str, str | None] | None:
+    """The (actor, modality) of the items under a heading that names a side ("9.2 乙方", "三、甲方的
+    义务"): that side's duties (its rights under "…的权利"; either under "权利和义务")."""
+    m = SIDE_HEADING.fullmatch(r.view.text)
+    if m is None:
+        return None
+    what = m.group("what")
+    return ("vendor" if m.group("side") == "乙方" else "customer",
+            "right" if what == "权利" else None if what in ("权利和义务", "权利义务") else "must")
 
 
 def lead_in(r: Reading) -> tuple[str, str] | None:

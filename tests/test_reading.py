@@ -224,6 +224,19 @@ def test_the_items_of_a_list_share_its_lead_in():
     assert ("disclaim", "vendor") not in [(a.action, a.actor) for s in read[6].reading.sentences for a in s.acts]
 
 
+def test_the_items_under_a_heading_naming_a_side_are_its_duties_or_rights():
+    parties = Parties({}, {}, None, None, "", vendor_words=("乙方",), customer_words=("甲方",))
+    texts = ("9.2 乙方", "（3）对在运维过程中知悉的甲方经营秘密保密；", "（4）乙方可以暂停服务。",
+             "三、甲方的权利", "（1）终止本合同。")
+    parents = (None, "c0", "c0", None, "c3")
+    clauses = tuple(Clause(f"c{i}", None, (), t, 0, len(t), 1, "item", parent=p)
+                    for i, (t, p) in enumerate(zip(texts, parents)))
+    acts = [[(a.action, a.actor, a.modality) for s in c.reading.sentences for a in s.acts] for c in read_all(clauses, parties)]
+    assert acts[1] == [("keep_secret", "vendor", "must")]
+    assert acts[2] == [("suspend", "vendor", "right")]  # its own modal word kept
+    assert acts[4] == [("terminate", "customer", "right")]
+
+
 def test_view_without_whitespace_maps_back_to_the_clause():
     text = "1. 乙方\t有权\n 暂停\u3000服务 "
     v = view(text)
