@@ -52,9 +52,10 @@ READING_CACHE = 1024  # how many numbering matches keep their marker (a contract
 LEADS = {"chapter": "第", "article": "第", "cn_paren": "(" + CN, "cn": CN, "paren": "(", "dotted": "0123456789",
          "arabic": "0123456789", "half_paren": "0123456789", "circled": "".join(map(chr, range(0x2460, 0x2474))),
          "bullet": "●•◆■▪◇□○·"}
-MARKER_START = frozenset("".join(LEADS.values()))
+SECTION_BRACKETS = "【["  # what a numbered heading may stand inside
+MARKER_START = frozenset("".join(LEADS.values()) + SECTION_BRACKETS)
 # the forms, in MARKERS order, that a folded line starting with a given character may have
-FORMS_BY_LEAD = {c: tuple((style, pat) for style, pat in MARKERS if c in LEADS[style]) for c in MARKER_START}
+FORMS_BY_LEAD = {c: tuple((style, pat) for style, pat in MARKERS if c in LEADS[style]) for c in "".join(LEADS.values())}
 FIELD = re.compile(r"^[^\s:：，。、]{1,12}[:：]")
 SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
 MAX_CLAUSE = 480
@@ -92,6 +93,8 @@ def forget_markers() -> None:
 def _parse_marker(line: str) -> Marker | None:
     """``parse_marker`` of a line without indentation, at most MARKER_WINDOW long."""
     s = fold_uncached(line)  # the marker is kept: its line is folded once
+    bracket = 1 if s[:1] in SECTION_BRACKETS else 0  # a heading in brackets: "【一、服务说明】"
+    s = s[bracket:]
     for style, pat in FORMS_BY_LEAD.get(s[:1], MARKERS):
         m = pat.match(s)
         if not m:
@@ -99,7 +102,7 @@ def _parse_marker(line: str) -> Marker | None:
         if style == "cn" and s[m.end() - 1] in ",." and s[m.end():m.end() + 1] in CN:
             continue  # "一，二，三" is a list of numerals, not a heading
         try:
-            return _reading(style, m.group("n"), m.group(0), m.end())
+            return _reading(style, m.group("n"), m.group(0), m.end() + bracket)
         except ValueError:
             continue  # not a number after all
     return None
@@ -197,8 +200,10 @@ def _numbered(t: str, line: tuple[int, int], marker: Marker, stack: list[_Node],
     headings, coarsest first); ``markers``: those of every line."""
     a, b = line
     styles = [n.style for n in stack]
-    if marker.style in styles:
-        del stack[styles.index(marker.style):]
+    if marker.style in styles and not _opens_a_list_inside(t, marker, stack):
+        del stack[len(styles) - 1 - styles[::-1].index(marker.style):]  # from the innermost of its style
+    elif marker.style in styles:
+        pass  # a list inside the finer clause above, numbered in a coarser style: it nests there
     elif stack and _heads_the_finer_list(marker, stack[-1], itertools.islice(markers, i + 1, None)):
         while stack and _rank(stack[-1].style) > _rank(marker.style):
             stack.pop()
@@ -206,6 +211,14 @@ def _numbered(t: str, line: tuple[int, int], marker: Marker, stack: list[_Node],
                  _title(t[a + marker.length:b] if marker.style != "bullet" else t[a:b]))
     stack.append(node)
     return node
+
+
+def _opens_a_list_inside(t: str, marker: Marker, stack: list[_Node]) -> bool:
+    """Does a number in a style already open ("1." under section "9.") start a list inside the finer
+    clause above it ("9.6 …以下各项…：" then "1. …")? It does when it is a 1 right after a finer
+    clause that ends with a colon."""
+    return marker.value == 1 and bool(stack) and _rank(stack[-1].style) > _rank(marker.style) \
+        and t[stack[-1].start:stack[-1].end].rstrip()[-1:] in (":", "：")
 
 
 def _attach(t: str, line: tuple[int, int], cur: _Node | None, inside: bool, max_chars: int) -> bool:
@@ -264,7 +277,7 @@ def _heads_the_finer_list(marker: Marker, top: _Node, later) -> bool:
 
 
 def _title(rest: str) -> str:
-    s = rest.strip(" \t\u3000:：")
+    s = rest.strip(" \t\u3000:：】]")
     return s if len(s) <= 24 else s[:24] + "…"
 
 

@@ -56,13 +56,14 @@ ROOT = Path(__file__).resolve().parent.parent
     ("(12) 乙方义务", "paren", "(12)", 12),
     ("1) 说明", "half_paren", "1)", 1),
     ("③ 第三项", "circled", "③", 3),
+    ("【一、服务说明】", "cn", "一", 1),  # a heading in brackets
 ])
 def test_every_numbering_form(line, style, number, value):
     m = parse_marker(line)
     assert m is not None and (m.style, m.number, m.value) == (style, number, value)
 
 
-@pytest.mark.parametrize("line", ["0.12元/分钟计费", "2017年7月26日", "400电话", "一方违约", "30%的违约金", "一，二，三",
+@pytest.mark.parametrize("line", ["【重要提示】", "[1] 参见附件", "0.12元/分钟计费", "2017年7月26日", "400电话", "一方违约", "30%的违约金", "一，二，三",
                                   "2023-01-01 签署", "400-800-1234 客服热线", "10-12个工作日内完成",
                                   "30 天内完成", "2 服务费为100元。", "7 系统可能因下列状况无法正常运作，本公司不承担责任"])
 def test_not_numbering(line):
@@ -326,3 +327,21 @@ def test_the_fold_table_is_every_character_folded_one_by_one():
 def test_offsets_past_the_shared_numbers_are_made_as_before():
     parts = [range(3, 7), [9, 11], range(SHARED_OFFSETS - 2, SHARED_OFFSETS + 2), (SHARED_OFFSETS + 5,)]
     assert joined_offsets(parts) == tuple(o for part in parts for o in part)
+
+
+def test_a_list_numbered_like_the_sections_inside_a_finer_clause_nests_there():
+    # "1." … "3." inside 1.2 (which ends with a colon), in the style of the sections "1." and "2."
+    text = ("1. 免责\n1.1 甲方自行承担风险。\n1.2 乙方不就以下各项作出保证：\n1. 服务不中断；\n2. 结果准确；\n"
+            "3. 错误都将得到更正。\n1.3 乙方不承担间接损失。\n2. 其他\n2.1 本协议自签署之日起生效。\n")
+    _, clauses = clauses_of(text)
+    by_text = {c.text.split("\n")[0]: c for c in clauses}
+    assert by_text["2. 结果准确；"].parent == by_text["1.2 乙方不就以下各项作出保证："].id
+    assert by_text["1.3 乙方不承担间接损失。"].parent == by_text["1. 免责"].id and by_text["2. 其他"].parent is None
+    assert numbering_anomaly(clauses) == []
+
+
+def test_sections_in_brackets_head_their_lists():
+    text = "【一、服务说明】\n1. 本服务为停车管理。\n2. 仅供合法用途。\n【二、账户】\n1. 用户应保管密码。\n2. 不得出借账户。\n"
+    _, clauses = clauses_of(text)
+    assert [c.heading_path for c in clauses if c.number == "2"] == [("一、服务说明",), ("二、账户",)]
+    assert numbering_anomaly(clauses) == []
