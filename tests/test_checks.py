@@ -1,4 +1,5 @@
 """Document issues, each shown present and absent."""
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from analyzer.checks import (
@@ -157,6 +158,16 @@ def test_a_blank_is_a_run_of_underscores_half_or_full_width():
                         ("账号_名称", False)):
         found = blank_fields(numbered(("c1", None, "paragraph", None, text)), named)
         assert [i.code for i in found] == (["blank_fields"] if blank else []), text
+
+
+@pytest.mark.parametrize("text, blank", [
+    ("欢迎申请使用XXX公司提供的邮箱服务。", True), ("“委托方”指×××（委托方名称）。", True),
+    ("卡号：333333xxxxxx。", True), ("XL号的工作服两套。", False), ("Max 版本。", False),
+])
+def test_a_placeholder_for_a_name_or_number_is_a_blank(text, blank):
+    named = Parties({"甲方": "某某贸易有限公司", "乙方": "某某通信有限公司"}, {}, None, None, "")
+    found = blank_fields(numbered(("c1", None, "paragraph", None, text)), named)
+    assert [i.code for i in found] == (["blank_fields"] if blank else []), text
 
 
 def test_the_clauses_folded_together_are_each_clause_folded():
