@@ -288,7 +288,7 @@ BY_NEED = re.compile(r"根据[^，,。；]{0,40}?需要")  # "根据业务发展
 # modal characters inside other words: 相应, 应付金额, 许可, 可用, 不可抗力, 有权机关. Every alternative
 # opens with a plain character (no class), so a search skips ahead to where one may start.
 NOT_MODAL = re.compile("|".join([*(c + "应" for c in "相对响供回答适反效理照呼"), r"应(?:用|急|收|付(?:金额|款项|未付|费用|账款))",
-                                 *(c + "可" for c in "许认"), r"可(?:用|靠|行|见|抗|信|控|视|能性|得)", "不可抗力",
+                                 *(c + "可" for c in "许认"), r"可(?:用|靠|行|见|抗|信|控|视(?!情|具体|实际)|能性|得)", "不可抗力",
                                  r"有权(?:机关|部门|机构)", "需求", "须知",
                                  *(w + "会" for w in ("入", "协", "社", "机", "学", "工", "商", "聚", "展", "大", "年", "晚",
                                                       "委员", "理事", "董事", "股东", "博览")),

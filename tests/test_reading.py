@@ -58,6 +58,7 @@ def test_the_act_of_a_sentence(text, act):
     ("该客户有权终止服务。", ("terminate", "customer", "right", False)),  # a quantifier before the subject
     ("服务商不会将客户的资料出售给其他第三方。", ("disclose", "vendor", "will", True)),  # a possessor, an object
     ("因不可抗力，一旦服务商无法履约，客户有权解除本协议。", ("terminate", "customer", "right", False)),
+    ("服务商可视情节对客户的帐户进行单方停用。", ("suspend", "vendor", "right", False)),  # 可视情节: may, as the case be
     # the vendor acting through its site, after a heading that names the customer first
     ("会员须知服务商网站有权随时终止本服务。", ("terminate", "vendor", "right", False)),
 ])
