@@ -83,7 +83,7 @@ TERM_AFTER = re.compile(rf"/{NUM}(?P<unit>个月|年)")
 PERCENT = re.compile(rf"(?:{FIGURE}\s*%|百分之(?P<cn>[{NUMERAL_CHARS}]+)|(?P<per>千|万)分之(?P<part>[{NUMERAL_CHARS}\d.]+)"
                      rf"|(?P<permille>\d+(?:\.\d+)?)\s*‰)")
 # a rate per day: "每日按…", "每逾期一日…", "按日计收"
-DAILY = re.compile(r"每(?:逾期|延迟|迟延|拖欠|超期)?(?:一)?[日天]|按日|日(?:利率|费率)|/日|每日")
+DAILY = re.compile(r"每(?:逾期|延期|延迟|迟延|拖欠|超期)?(?:一)?[日天]|按日|日(?:利率|费率)|/日|每日")
 MULTIPLE = re.compile(r"(?P<n>[两二三四五六七八九十双\d]+)\s*(?:[（(]\s*\d+\s*[)）])?\s*倍"
                       r"(?=[^。；]{0,8}(?:服务费|费用|金额|价款|年费|月费|报酬|年薪|违约金|合同款|计算|赔偿))")
 SAME_AMOUNT = re.compile(r"等额|同等金额|相同金额|全部(?:合同|协议)?(?:金额|价款)|全部(?:服务费|费用)"
