@@ -21,7 +21,7 @@ from .segment import parse_marker
 MONEY_UNIT = re.compile(r"[元圆块角分]")
 UNDERSCORES = re.compile(r"_{3,}|＿{2,}")
 # a name or number left as a placeholder: "XXX公司", "×××（委托方名称）", "333333xxxxxx"
-PLACEHOLDER = re.compile(r"X{3,}|x{3,}|×{2,}")
+PLACEHOLDERS = ("XXX", "xxx", "××")
 # a run of spaces where a value belongs: "预存      元", "为            。", "    年    月"; it opens
 # with its first space and looks behind it from there (see numerals.FIGURES)
 GAP = re.compile(r"[ \t\u3000](?<=[\u4e00-\u9fff:：][ \t\u3000])[ \t\u3000]{2,}(?=元|年|月|日|个|份|天|%|％|坐席|座席|[。，；])")
@@ -80,7 +80,7 @@ def blank_fields(clauses, parties: Parties) -> list[DocumentIssue]:
             places.append(f"首部{role}名称为空")
     for c, t in zip(clauses, folded_texts(clauses)):
         # a blank needs an underscore; fold wrote every wide space as " ": a gap needs " " or a tab
-        blank = (("_" in t or "＿" in t) and UNDERSCORES.search(t)) or PLACEHOLDER.search(t)
+        blank = (("_" in t or "＿" in t) and UNDERSCORES.search(t)) or any(map(t.__contains__, PLACEHOLDERS))
         if blank or (c.style != "signature" and (" " in t or "\t" in t) and GAP.search(t)):
             places.append(f"{c.label or c.id}「{_q(c.text)}」")
     if not places:

@@ -271,7 +271,8 @@ QUANTIFIER = re.compile(f"(?:{'|'.join(QUANTIFIERS)})$")
 PASSIVE = re.compile(r"被(?:[^甲乙]{0,2})$")
 NOMINAL = ("时", "后", "之后", "以后", "之前", "前", "之日", "期间", "之时", "当日", "情况", "情形", "事宜",
            "产生的", "引起的", "导致的", "造成的", "所产生", "所引起", "所导致", "所造成")  # what arises from it
-# a heading that names a side, and what of it the items under it list
+# a heading that names a side, and what of it the items under it list (no longer than this)
+SIDE_HEADING_LENGTH = 16
 SIDE_HEADING = re.compile(r"[\s\d.．、)）(（一二三四五六七八九十]*(?P<side>甲方|乙方)(?:的)?"
                           r"(?P<what>权利和义务|权利义务|权利|义务|责任|职责)?[:：]?")
 LIST_AHEAD = re.compile(r"以下|下列|下述|如下")
@@ -492,7 +493,8 @@ def _as_item(parent: Reading) -> Callable[[Reading], Reading] | None:
 def side_heading(r: Reading) -> tuple[str, str | None] | None:
     """The (actor, modality) of the items under a heading that names a side ("9.2 乙方", "三、甲方的
     义务"): that side's duties (its rights under "…的权利"; either under "权利和义务")."""
-    m = SIDE_HEADING.fullmatch(r.view.text)
+    text = r.view.text
+    m = SIDE_HEADING.fullmatch(text) if len(text) <= SIDE_HEADING_LENGTH else None
     if m is None:
         return None
     what = m.group("what")

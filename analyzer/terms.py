@@ -93,8 +93,10 @@ FORFEITED = re.compile(r"(?:未使用|未消费|剩余)的?(?:服务)?(?:费用|
 # every alternative opens with a plain character (see numerals.FIGURES)
 PENALTY = re.compile("|".join(["违约金", "罚金", "罚款", "扣款", "赔偿金", "滞纳金", "划扣", "扣划",
                                *(f"{n}倍赔偿" for n in "双两二三四五"),
-                               *(rf"{w}(?:总)?(?:价款|金额|总额|价|费用?)的?\d[^。；]{{0,60}}(?:赔偿|违约)"
-                                 for w in ("合同", "协议", "培训", "服务", "课程")),
+                               *(rf"{w}(?:总)?(?:价款|金额|总额|价)的?\d[^。；]{{0,60}}(?:赔偿|违约)" for w in ("合同", "协议")),
+                               # a share of another price: "培训总价的40%承担违约责任"
+                               *(rf"{w}(?:总)?(?:价款|金额|总额|价|费用?)的\d+(?:\.\d+)?%[^。；]{{0,40}}(?:赔偿|违约)"
+                                 for w in ("培训", "服务", "课程")),
                                r"赔偿(?:合同|协议)(?:总)?(?:价款|金额|总额|价)的?\d"]))
 # who pays: "向乙方支付" is the customer paying, so a role right after 向/给 is the payee
 CUSTOMER_PAYS = re.compile(r"要求甲方(?:支付|赔偿|承担)"
