@@ -288,7 +288,8 @@ def definitions(text: str) -> list[tuple[str | None, tuple[str, ...]]]:
 PROVIDES = (
     re.compile(r"(?P<x>[甲乙])方[^。；，,甲乙]{0,12}?(?:向|为|给)(?P<y>[甲乙])方(?:[^。；，,]{0,12})?(?:提供|开通|交付)"),
     re.compile(r"(?P<x>[甲乙])方让(?P<y>[甲乙])方使用"),
-    re.compile(r"(?P<y>[甲乙])方(?:使用|租用|购买|申请)(?P<x>[甲乙])方(?:提供|的)"),
+    re.compile(r"(?P<y>[甲乙])方(?:有权)?(?:使用|租用|购买|申请|享有|享受|接受)(?P<x>[甲乙])方(?:提供|的)"),
+    re.compile(r"(?P<x>[甲乙])方(?:可|可以|能够|有能力)提供的(?:各项|以下|下列)?服务"),  # "（一）甲方可提供的服务"
     re.compile(r"(?P<x>[甲乙])方作为[^。；，,]{0,24}(?:提供商|提供方|服务商|服务方|供应商)"),
     re.compile(r"(?P<y>[甲乙])方作为[^。；，,]{0,24}(?:接受方|使用方|用户|客户)"),
 )
@@ -792,7 +793,8 @@ def acting_brand(squeezed: str, defined: frozenset[str] = frozenset()) -> str | 
     known = set(v["vendor_roles"] + v["customer_roles"] + v["vendor_self"] + v["customer_self"] + v["kinds_of_party"]
                 + v["not_brands"])
     counts: Counter[str] = Counter()
-    for word in _words_before_acts(squeezed, 6):  # its endings of two characters or more
+    for word in _words_before_acts(squeezed, 8):  # its endings of two characters or more
+        word = word.removesuffix("平台")  # "装修帮办平台有权…": the brand acts through its platform
         counts.update(word[k:] for k in range(len(word) - 1))
     for word, n in counts.most_common():
         if n < 2:

@@ -210,6 +210,7 @@ class Lexicon:
     party_of: dict
     parties: re.Pattern
     objects: tuple[str, ...]
+    requests: tuple[str, ...]
     possessive: tuple[str, ...]
     agents: tuple[str, ...]
     openers: re.Pattern
@@ -251,7 +252,7 @@ def lexicon() -> Lexicon:
     return Lexicon(
         actions=re.compile(_alternation(action_of)), action_of=action_of,
         party_of=dict(data["parties"]), parties=re.compile(_alternation(data["parties"])),
-        objects=tuple(sorted(data["objects"], key=len, reverse=True)),
+        objects=tuple(sorted(data["objects"], key=len, reverse=True)), requests=tuple(data["requests"]),
         possessive=tuple(data["possessive"]), agents=tuple(data["agents"]),
         openers=re.compile(f"{NUMBERING}(?:{_alternation(data['openers'])})*"),
         modal=re.compile(_alternation(modality_of)), modality_of=modality_of,
@@ -265,6 +266,9 @@ def lexicon() -> Lexicon:
 ADJACENT = re.compile(r"(?:网站|平台)?(?:均|亦|也|则|即|仍|还|都|同样|依法|依约|另行|自行|随时|立即|直接|单方面?|概|一概|皆|将"
                       r"|[,，]?同时)*")
 CLAUSE_BREAK = re.compile(r"[,，:：]")
+# where what a side is asked to do ends: its comma-clause, an aside, or another verb phrase of the
+# asker's ("要求甲方改正或直接采取…措施": the measures are the asker's)
+ASKED_UNTIL = re.compile(r"[,，:：(（]|或|并|且|以及|而")
 DEMONSTRATIVES = "其该此所这上前"
 QUANTIFIERS = ("任何", "其他", "其它", "所有", "相关", "各", "该", "此")
 QUANTIFIER = re.compile(f"(?:{'|'.join(QUANTIFIERS)})$")
@@ -302,6 +306,7 @@ class _Party(NamedTuple):
     end: int
     side: str
     adjacent_only: bool  # a party inside a clause, after a verb: a subject only right before its verb
+    asked: bool = False  # after 要求…: the actor, bound, of what follows it in its comma-clause
 
 
 def read_sentence(s: str, lex: Lexicon | None = None) -> tuple[Act, ...]:
@@ -334,6 +339,8 @@ def read_sentence(s: str, lex: Lexicon | None = None) -> tuple[Act, ...]:
         negated = _negated(s, modal.start() if modal else None, start, lex, min(low, clause_start))
         immediate = immediate_words.search(s, low, start) is not None
         modality = lex.modality_of[modal.group(0)] if modal else None
+        if modality is None and at >= 0 and any(p.asked and p.end == at for p in parties):
+            modality = "must"  # what a side is asked to do: "要求乙方保守秘密"
         if modality is None and acts and acts[-1].actor == actor:  # "乙方有权暂停…、注销…，并收回…"
             modality, immediate = acts[-1].modality, immediate or acts[-1].immediate
         acts.append(Act(lex.action_of[m.group(0)], actor, modality, negated, start, end, immediate))
@@ -400,6 +407,9 @@ def _party_words(s: str, lex: Lexicon, until: int, breaks: list[int]) -> list[_P
         else:
             bare = start
         agent = s.endswith(agents, low, bare)
+        if not agent and s[end:end + 1] not in possessive and s.endswith(lex.requests, low, bare):
+            out.append(_Party(start, end, party_of[m.group()], True, asked=True))
+            continue
         if not agent and (s[end:end + 1] in possessive or s.endswith(objects, low, bare)):
             continue
         if CONSENTS.match(s, end):
@@ -420,10 +430,15 @@ def _opens(s: str, lex: Lexicon, start: int, breaks: list[int]) -> bool:
 
 def _actor(s: str, parties: list[_Party], anchor: int, lex: Lexicon) -> tuple[str | None, int]:
     """The nearest party before ``anchor`` that stands right before it (adverbs between), before a
-    modal word ("甲方同意乙方有权将…冻结") or at the opening of a clause ("乙方一旦发现…，有权…");
-    else the sentence's first. Also where it ends (-1 when there is none)."""
+    modal word ("甲方同意乙方有权将…冻结"), at the opening of a clause ("乙方一旦发现…，有权…") or
+    is asked to do what follows in its comma-clause ("要求乙方在三日内退还"); else the sentence's
+    first. Also where it ends (-1 when there is none)."""
     before = [p for p in parties if p.end <= anchor]
     for p in reversed(before):  # the nearest that is adjacent, governs a modal word, or opens a clause
+        if p.asked:
+            if ASKED_UNTIL.search(s, p.end, anchor) is None:
+                return p.side, p.end
+            continue
         if not p.adjacent_only:
             return p.side, p.end
         gap = ADJACENT.match(s, p.end).end()

@@ -66,6 +66,17 @@ def test_what_stands_around_a_party_word_tells_whether_it_is_the_subject(text, a
     assert acts(text) == [act]
 
 
+@pytest.mark.parametrize("text, act", [
+    ("客户有权要求服务商保守技术秘密。", ("keep_secret", "vendor", "must", False)),
+    ("服务商有权要求客户删除违规内容。", ("delete", "customer", "must", False)),
+    ("客户有权要求服务商在三日内退还费用。", ("refund", "vendor", "must", False)),
+    # what the asker itself does after 或: its own act
+    ("服务商有权要求客户改正或直接采取必要措施暂停服务。", ("suspend", "vendor", "right", False)),
+])
+def test_a_side_asked_to_do_something_does_it(text, act):
+    assert acts(text) == [act]
+
+
 def test_a_party_that_only_consents_is_not_the_subject_of_what_follows():
     assert acts("客户同意，本服务无需事先通知即可终止。")[-1] == ("terminate", None, "right", False)
     assert ("terminate", "vendor", "right", False) in acts("服务商保留变更的权利，且客户理解并同意：本服务可随时终止。")
