@@ -496,3 +496,13 @@ def test_a_third_party_the_reader_deals_with_is_no_provider_and_a_defined_acting
             "1、真心网有权暂停会员的帐号。\n2、真心网有权修改本条款。\n"
             "3、会员经由本站与广告商进行的商业往来，完全属于会员和广告商之间的行为。\n")
     assert _parties(text).vendor == "真心网"
+
+
+@pytest.mark.parametrize("text", ["三、乙方的权利\n1、乙方有权享有甲方提供的各项服务。\n", "（一）甲方可提供的服务\n1、办公场地。\n"])
+def test_the_side_whose_services_are_enjoyed_provides(text):
+    assert detect_vendor_role(text)[0] == "甲方"
+
+
+def test_a_brand_acting_through_its_platform():
+    squeezed = "装修帮办平台有权暂停服务。装修帮办平台有权修改本协议。您应遵守装修帮办平台的规则。"
+    assert acting_brand(squeezed) == "装修帮办"
