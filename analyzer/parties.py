@@ -173,7 +173,7 @@ BARE = re.compile(r"^(?P<q>[\u4e00-\u9fffA-Za-z]{1,12})")
 # the words of a sentence before the name it speaks of ("本协议为X", "…全资子公司X", "…授权X")
 LEAD = re.compile(r"^.*?(?:是由|由|成为|(?:协议|条款|合同|服务)(?:为|是)|(?:购买|选择|使用)的?|感谢您|欢迎您与|您与|您和|授权|"
                   r"全资子公司|子公司|旗下|委托|提供方|提供商|运营方|承运人|承运方|归属于|属于|均归|是指|系指|即指|指|[】\]］])|^[)）]+[与和及]?"
-                  r"|^与")  # "用户[…]与杭州…有限公司": the other party's description ends with its 与
+                  r"|^与|^即")  # "用户[…]与杭州…有限公司": the other party's description ends with its 与; "，即杭州…"
 # a company named with its affiliates ("…有限公司及其关联公司（以下简称“Wederful”）"): the company itself
 AFFILIATES = re.compile(r"(?:及|和|与|或)其(?:关联公司|关联方|关联企业|子公司|分公司|分支机构)$")
 # a name in Latin letters right before a bracket: "FedRoad.com Logistics（以下简称本公司）"
@@ -571,9 +571,8 @@ def resolve(text: str, clauses, *, vendor_role: str | None = None) -> Parties:
             vendor.add(name=paid)
     if not vendor.names:
         _unnamed_vendor(text, defs, role, vendor, customer)
-    if not vendor.names and role is None:
-        shorts = frozenset(squash(fold(w)) for _, words in defs for w in words)
-        vendor.add(name=acting_brand(squeezed, shorts))  # a name is one of its side's words too
+    if role is None:
+        _brand(squeezed, defs, vendor)
     _self_references(squeezed, role, vendor, customer)
     standing = list(STANDING_NAME.finditer(folded)) if vendor.names or customer.names else []
     vendor_name = _best_name(vendor.names, text, standing)
@@ -779,29 +778,51 @@ def _words_before_acts(squeezed: str, reach: int, keep=None):
             if run:
                 yield run.group(0)
 TITLE_MARKS = "《<【[-—·\"“'‘"  # what may stand before the first word of a title ("《滴答互动用户协议》")
+ACTS_THROUGH = ("平台", "系统", "网站")  # what a brand acts through ("本家鲜系统可…")
+# a brand that opens with 本, as its title shows ("本家鲜"), not the text speaking of itself (本协议)
+OWN_NAME = re.compile(r"本[\u4e00-\u9fff]{2,6}(?<!协议)(?<!合同)(?<!条款)(?<!规则)(?<!须知)(?<!声明)")
 # words before an act that name no brand: a demonstrative or quantifier first, a side's role last
 NOT_A_BRAND = re.compile(r"^(?:本|该|此|其|各|任何|相关|其他|其它|所有|第三)|方$|平台$")
 
 
-def acting_brand(squeezed: str, defined: frozenset[str] = frozenset()) -> str | None:
+def _brand(squeezed: str, defs, vendor: _Side) -> None:
+    """The brand the terms make act (``acting_brand``): the vendor's name where it has none (a name
+    is one of its side's words too), else one of its words when the title opens with it."""
+    shorts = frozenset(squash(fold(w)) for _, words in defs for w in words)
+    brand = acting_brand(squeezed, shorts, titled_only=bool(vendor.names))
+    if vendor.names:
+        vendor.add(words=[brand] if brand else ())
+    else:
+        vendor.add(name=brand)
+
+
+def acting_brand(squeezed: str, defined: frozenset[str] = frozenset(), *, titled_only: bool = False) -> str | None:
     """The brand terms that name no company make act and call their platform by ("来人有权…",
     "来人平台服务"), open their title with ("爱特缘服务条约") or define (``defined``: the short
     names of the text's definitions, "以下简称真爱一生网"): of the words right before an act, the
     most frequent one, acting twice or more, that names a platform twice or more, opens the text
-    or is defined, and is none of the vocabulary's words for a side."""
+    or is defined, and is none of the vocabulary's words for a side (``titled_only``: only one that
+    opens the text)."""
     v = vocabulary()
     known = set(v["vendor_roles"] + v["customer_roles"] + v["vendor_self"] + v["customer_self"] + v["kinds_of_party"]
                 + v["not_brands"])
     counts: Counter[str] = Counter()
     for word in _words_before_acts(squeezed, 8):  # its endings of two characters or more
-        word = word.removesuffix("平台")  # "装修帮办平台有权…": the brand acts through its platform
+        for thing in ACTS_THROUGH:  # "装修帮办平台有权…": the brand acts through its platform
+            word = word.removesuffix(thing)
         counts.update(word[k:] for k in range(len(word) - 1))
     for word, n in counts.most_common():
         if n < 2:
             return None
-        if word not in known and not NOT_A_BRAND.search(word) and (
-                squeezed.count(word + "平台") >= 2 or squeezed.lstrip(TITLE_MARKS).startswith(word)
-                or word in defined):
+        if word in known:
+            continue
+        titled = squeezed.lstrip(TITLE_MARKS).startswith(word)
+        if titled_only and not (titled and len(word) >= 3):  # beside a named vendor: no common word ("域名")
+            continue
+        if NOT_A_BRAND.search(word):
+            if titled and OWN_NAME.fullmatch(word):  # a brand that opens like a demonstrative: "本家鲜系统服务协议"
+                return word
+        elif titled or squeezed.count(word + "平台") >= 2 or word in defined:
             return word
     return None
 

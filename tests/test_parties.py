@@ -473,6 +473,7 @@ def test_terms_spoken_to_the_reader_that_letter_only_the_provider():
     ("本协议适用于您所使用的易行橘子信息技术有限公司", "易行橘子信息技术有限公司"),  # 使用的
     ("ETicket 服務是票券科技股份有限公司", "票券科技股份有限公司"),  # traditional characters
     ("各项服务的所有权和运作权均归成都某某科技有限公司及其关联公司", "成都某某科技有限公司"),  # with its affiliates
+    ("本系统的运营者，即杭州某某网络技术有限公司", "杭州某某网络技术有限公司"),
 ])
 def test_full_name_without_the_words_of_its_sentence(before, name):
     assert full_name(before) == name
@@ -506,3 +507,11 @@ def test_the_side_whose_services_are_enjoyed_provides(text):
 def test_a_brand_acting_through_its_platform():
     squeezed = "装修帮办平台有权暂停服务。装修帮办平台有权修改本协议。您应遵守装修帮办平台的规则。"
     assert acting_brand(squeezed) == "装修帮办"
+
+
+def test_a_titled_brand_beside_a_named_vendor_is_one_of_its_words():
+    squeezed = "本家鲜系统服务协议。1.1本家鲜系统是指杭州某某网络技术有限公司经营的系统。本家鲜系统可冻结账户。本家鲜可以终止本协议。"
+    assert acting_brand(squeezed, titled_only=True) == "本家鲜"
+    # a common word that opens the title is no brand beside a named vendor, nor is the text itself
+    assert acting_brand("域名服务条款。域名将被注销。域名可能被冻结。", titled_only=True) is None
+    assert acting_brand("本协议服务条款。本协议将自动续期。本协议可以修改。", titled_only=True) is None
