@@ -777,6 +777,8 @@ def _words_before_acts(squeezed: str, reach: int, keep=None):
             run = RUN_BEFORE.search(squeezed, max(0, at - reach), at)
             if run:
                 yield run.group(0)
+
+
 TITLE_MARKS = "《<【[-—·\"“'‘"  # what may stand before the first word of a title ("《滴答互动用户协议》")
 ACTS_THROUGH = ("平台", "系统", "网站")  # what a brand acts through ("本家鲜系统可…")
 # a brand that opens with 本, as its title shows ("本家鲜"), not the text speaking of itself (本协议)
