@@ -781,6 +781,7 @@ def _words_before_acts(squeezed: str, reach: int, keep=None):
 
 TITLE_MARKS = "《<【[-—·\"“'‘"  # what may stand before the first word of a title ("《滴答互动用户协议》")
 ACTS_THROUGH = ("平台", "系统", "网站")  # what a brand acts through ("本家鲜系统可…")
+BRAND_LENGTH = 8  # the longest brand looked for
 # a brand that opens with 本, as its title shows ("本家鲜"), not the text speaking of itself (本协议)
 OWN_NAME = re.compile(r"本[\u4e00-\u9fff]{2,6}(?<!协议)(?<!合同)(?<!条款)(?<!规则)(?<!须知)(?<!声明)")
 # words before an act that name no brand: a demonstrative or quantifier first, a side's role last
@@ -788,28 +789,55 @@ NOT_A_BRAND = re.compile(r"^(?:本|该|此|其|各|任何|相关|其他|其它|�
 
 
 def _brand(squeezed: str, defs, vendor: _Side) -> None:
-    """The brand the terms make act (``acting_brand``): the vendor's name where it has none (a name
-    is one of its side's words too), else one of its words when the title opens with it."""
-    shorts = frozenset(squash(fold(w)) for _, words in defs for w in words)
-    brand = acting_brand(squeezed, shorts, titled_only=bool(vendor.names))
+    """The brand the terms make act: the vendor's name where it has none (``acting_brand``; a name
+    is one of its side's words too), else one of its words when the title opens with it
+    (``titled_brand``)."""
     if vendor.names:
+        brand = titled_brand(squeezed)
         vendor.add(words=[brand] if brand else ())
-    else:
-        vendor.add(name=brand)
+        return
+    shorts = frozenset(squash(fold(w)) for _, words in defs for w in words)
+    vendor.add(name=acting_brand(squeezed, shorts))
 
 
-def acting_brand(squeezed: str, defined: frozenset[str] = frozenset(), *, titled_only: bool = False) -> str | None:
+@functools.lru_cache(maxsize=1)
+def _not_brands() -> frozenset[str]:
+    """The vocabulary's words for a side, and the things that act: never a brand."""
+    v = vocabulary()
+    return frozenset(v["vendor_roles"] + v["customer_roles"] + v["vendor_self"] + v["customer_self"]
+                     + v["kinds_of_party"] + v["not_brands"])
+
+
+def titled_brand(squeezed: str) -> str | None:
+    """The brand a text opens with ("本家鲜系统服务协议") that acts twice or more, itself or through
+    its platform or system ("本家鲜系统可…"): the shortest such opening of three characters or more
+    (no common word: "域名服务条款" names no brand), none of the vocabulary's words for a side."""
+    title = squeezed.lstrip(TITLE_MARKS)[:BRAND_LENGTH]
+    acts = _acts()
+    for n in range(3, len(title) + 1):
+        word = title[:n]
+        if word in _not_brands() or (NOT_A_BRAND.search(word) and not OWN_NAME.fullmatch(word)):
+            continue
+        acting, at = 0, squeezed.find(word)
+        while at >= 0 and acting < 2:
+            end = at + n
+            through = next((t for t in ACTS_THROUGH if squeezed.startswith(t, end)), "")
+            acting += acts.match(squeezed, end + len(through)) is not None
+            at = squeezed.find(word, at + 1)
+        if acting >= 2:
+            return word
+    return None
+
+
+def acting_brand(squeezed: str, defined: frozenset[str] = frozenset()) -> str | None:
     """The brand terms that name no company make act and call their platform by ("来人有权…",
     "来人平台服务"), open their title with ("爱特缘服务条约") or define (``defined``: the short
     names of the text's definitions, "以下简称真爱一生网"): of the words right before an act, the
     most frequent one, acting twice or more, that names a platform twice or more, opens the text
-    or is defined, and is none of the vocabulary's words for a side (``titled_only``: only one that
-    opens the text)."""
-    v = vocabulary()
-    known = set(v["vendor_roles"] + v["customer_roles"] + v["vendor_self"] + v["customer_self"] + v["kinds_of_party"]
-                + v["not_brands"])
+    or is defined, and is none of the vocabulary's words for a side."""
+    known = _not_brands()
     counts: Counter[str] = Counter()
-    for word in _words_before_acts(squeezed, 8):  # its endings of two characters or more
+    for word in _words_before_acts(squeezed, BRAND_LENGTH):  # its endings of two characters or more
         for thing in ACTS_THROUGH:  # "装修帮办平台有权…": the brand acts through its platform
             word = word.removesuffix(thing)
         counts.update(word[k:] for k in range(len(word) - 1))
@@ -819,8 +847,6 @@ def acting_brand(squeezed: str, defined: frozenset[str] = frozenset(), *, titled
         if word in known:
             continue
         titled = squeezed.lstrip(TITLE_MARKS).startswith(word)
-        if titled_only and not (titled and len(word) >= 3):  # beside a named vendor: no common word ("域名")
-            continue
         if NOT_A_BRAND.search(word):
             if titled and OWN_NAME.fullmatch(word):  # a brand that opens like a demonstrative: "本家鲜系统服务协议"
                 return word

@@ -17,6 +17,7 @@ from analyzer.parties import (
     phrase_filter,
     provider_phrases,
     slot_phrases,
+    titled_brand,
 )
 from analyzer.pipeline import analyze_document
 from analyzer.reading import view
@@ -511,7 +512,7 @@ def test_a_brand_acting_through_its_platform():
 
 def test_a_titled_brand_beside_a_named_vendor_is_one_of_its_words():
     squeezed = "本家鲜系统服务协议。1.1本家鲜系统是指杭州某某网络技术有限公司经营的系统。本家鲜系统可冻结账户。本家鲜可以终止本协议。"
-    assert acting_brand(squeezed, titled_only=True) == "本家鲜"
+    assert titled_brand(squeezed) == "本家鲜"
     # a common word that opens the title is no brand beside a named vendor, nor is the text itself
-    assert acting_brand("域名服务条款。域名将被注销。域名可能被冻结。", titled_only=True) is None
-    assert acting_brand("本协议服务条款。本协议将自动续期。本协议可以修改。", titled_only=True) is None
+    assert titled_brand("域名服务条款。域名将被注销。域名可能被冻结。") is None
+    assert titled_brand("本协议服务条款。本协议将自动续期。本协议可以修改。") is None
