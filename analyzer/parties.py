@@ -808,6 +808,14 @@ def _not_brands() -> frozenset[str]:
                      + v["kinds_of_party"] + v["not_brands"])
 
 
+def _may_be_brand(word: str, *, titled: bool) -> bool:
+    """Could ``word`` be a brand: none of the vocabulary's words for a side, and no demonstrative or
+    role word (but a brand that opens with 本 in the title: "本家鲜系统服务协议")?"""
+    if word in _not_brands():
+        return False
+    return not NOT_A_BRAND.search(word) or (titled and OWN_NAME.fullmatch(word) is not None)
+
+
 def titled_brand(squeezed: str) -> str | None:
     """The brand a text opens with ("本家鲜系统服务协议") that acts twice or more, itself or through
     its platform or system ("本家鲜系统可…"): the shortest such opening of three characters or more
@@ -816,7 +824,7 @@ def titled_brand(squeezed: str) -> str | None:
     acts = _acts()
     for n in range(3, len(title) + 1):
         word = title[:n]
-        if word in _not_brands() or (NOT_A_BRAND.search(word) and not OWN_NAME.fullmatch(word)):
+        if not _may_be_brand(word, titled=True):
             continue
         acting, at = 0, squeezed.find(word)
         while at >= 0 and acting < 2:
@@ -835,7 +843,6 @@ def acting_brand(squeezed: str, defined: frozenset[str] = frozenset()) -> str | 
     names of the text's definitions, "以下简称真爱一生网"): of the words right before an act, the
     most frequent one, acting twice or more, that names a platform twice or more, opens the text
     or is defined, and is none of the vocabulary's words for a side."""
-    known = _not_brands()
     counts: Counter[str] = Counter()
     for word in _words_before_acts(squeezed, BRAND_LENGTH):  # its endings of two characters or more
         for thing in ACTS_THROUGH:  # "装修帮办平台有权…": the brand acts through its platform
@@ -844,13 +851,8 @@ def acting_brand(squeezed: str, defined: frozenset[str] = frozenset()) -> str | 
     for word, n in counts.most_common():
         if n < 2:
             return None
-        if word in known:
-            continue
         titled = squeezed.lstrip(TITLE_MARKS).startswith(word)
-        if NOT_A_BRAND.search(word):
-            if titled and OWN_NAME.fullmatch(word):  # a brand that opens like a demonstrative: "本家鲜系统服务协议"
-                return word
-        elif titled or squeezed.count(word + "平台") >= 2 or word in defined:
+        if _may_be_brand(word, titled=titled) and (titled or squeezed.count(word + "平台") >= 2 or word in defined):
             return word
     return None
 
